@@ -1,0 +1,60 @@
+# make run | make test | make bench | make lab | make clean  (see README.md)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+KERNEL := d2l-lenet
+NOTEBOOKS := $(sort $(wildcard notebooks/mxnet/*.ipynb notebooks/pytorch/*.ipynb))
+
+# The data: D2L_DATA_DIR if set, else ../shared/data when it exists (the course machines);
+# otherwise d2l_compat looks in the usual places and downloads.
+ifeq ($(origin D2L_DATA_DIR), undefined)
+  ifneq ($(wildcard ../shared/data/fashion-mnist),)
+    export D2L_DATA_DIR := $(abspath ../shared/data)
+  endif
+endif
+
+.PHONY: run test bench lab clean venv
+.DELETE_ON_ERROR:
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) \
+	    --display-name "Python 3 (d2l: MXNet + PyTorch)" >/dev/null
+	touch $@
+
+# Execute every notebook headless, in place; run records go to results/runs.jsonl, which
+# is replaced only when every notebook has run.
+run: $(STAMP)
+	@mkdir -p results
+	rm -f results/runs.jsonl.part
+	set -e; for nb in $(NOTEBOOKS); do \
+	    echo "== $$nb"; \
+	    D2L_RESULTS=$(CURDIR)/results/runs.jsonl.part D2L_ANIMATOR=final \
+	    $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+	        --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.timeout=1800 $$nb; \
+	    $(PY) -m jupytext --sync $$nb >/dev/null; \
+	done
+	@if [ -f results/runs.jsonl.part ]; then mv results/runs.jsonl.part results/runs.jsonl; fi
+
+# Unit tests, then every notebook replayed cell by cell by nbval.
+test: $(STAMP)
+	@mkdir -p build
+	rm -f build/test-runs.jsonl
+	D2L_RESULTS=$(CURDIR)/build/test-runs.jsonl D2L_ANIMATOR=final \
+	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-kernel-name $(KERNEL) \
+	    --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 1800 -v
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) build .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,86 @@
+"""d2l's Animator: one figure updated in place in Jupyter, silent headless, savable as PNG."""
+from . import config
+
+
+class Animator:
+    """Plot data incrementally (d2l signature).
+
+    In a Jupyter kernel the figure is shown once and then updated in place through a
+    display handle (no clear_output, so nbval sees a single output). With
+    D2L_ANIMATOR=final it is shown once, when ``show()`` is called; with 'off' (the
+    default outside Jupyter) never. ``save(path)`` writes a PNG in every mode.
+    """
+
+    def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
+                 ylim=None, xscale='linear', yscale='linear',
+                 fmts=('-', 'm--', 'g-.', 'r:'), nrows=1, ncols=1,
+                 figsize=(3.5, 2.5)):
+        from matplotlib.figure import Figure  # no pyplot: nothing global, nothing shown twice
+
+        self.fig = Figure(figsize=figsize)
+        axes = self.fig.subplots(nrows, ncols)
+        self.axes = [axes] if nrows * ncols == 1 else list(axes.flat)
+        self._labels = (xlabel, ylabel, xlim, ylim, xscale, yscale, legend or [])
+        self.X, self.Y, self.fmts = None, None, fmts
+        self.mode = config.animator_mode()
+        self._handle = None
+
+    def _config_axes(self):
+        xlabel, ylabel, xlim, ylim, xscale, yscale, legend = self._labels
+        ax = self.axes[0]
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_xscale(xscale)
+        ax.set_yscale(yscale)
+        if xlim:
+            ax.set_xlim(xlim)
+        if ylim:
+            ax.set_ylim(ylim)
+        if legend:
+            ax.legend(legend)
+        ax.grid()
+
+    def add(self, x, y):
+        """Add one point per series; None in ``y`` skips that series."""
+        if not hasattr(y, '__len__'):
+            y = [y]
+        n = len(y)
+        if not hasattr(x, '__len__'):
+            x = [x] * n
+        if not self.X:
+            self.X = [[] for _ in range(n)]
+        if not self.Y:
+            self.Y = [[] for _ in range(n)]
+        for i, (a, b) in enumerate(zip(x, y)):
+            if a is not None and b is not None:
+                self.X[i].append(a)
+                self.Y[i].append(b)
+        self._redraw()
+        if self.mode == 'live':
+            self._display()
+
+    def _redraw(self):
+        self.axes[0].cla()
+        for xs, ys, fmt in zip(self.X or [], self.Y or [], self.fmts):
+            self.axes[0].plot(xs, ys, fmt)
+        self._config_axes()
+
+    def _display(self):
+        from IPython.display import display
+
+        if self._handle is None:
+            self._handle = display(self.fig, display_id=True)
+        else:
+            self._handle.update(self.fig)
+
+    def show(self):
+        """Show the final figure once (a no-op in 'off' mode)."""
+        if self.mode != 'off':
+            self._redraw()
+            self._display()
+
+    def save(self, path):
+        """Write the figure as a PNG file."""
+        self._redraw()
+        self.fig.savefig(path, format='png', dpi=100, bbox_inches='tight')
+        return path

@@ -1,0 +1,68 @@
+"""Settings read from the environment at call time (the Keras way), never cached."""
+import os
+
+# name -> meaning; README and error messages are generated from this table.
+ENV_VARS = {
+    "D2L_DATA_DIR": "folder holding fashion-mnist/ and mnist/ (the IDX files)",
+    "D2L_RESULTS": "JSON-lines file that trainers append their run records to",
+    "D2L_NUM_THREADS": "CPU threads for MXNet and PyTorch (default: all cores)",
+    "D2L_MAX_TRAIN_EXAMPLES": "cap on training examples per epoch (heavy exercises)",
+    "D2L_MAX_EPOCHS": "cap on epochs (heavy exercises)",
+    "D2L_ANIMATOR": "live | final | off: how Animator shows its figure",
+}
+
+
+def _positive_int(name):
+    """Return the env var ``name`` as a positive int, or None when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r}: expected a positive integer ({ENV_VARS[name]})")
+    return value
+
+
+def data_dir():
+    """Folder named by D2L_DATA_DIR, or None."""
+    raw = os.environ.get("D2L_DATA_DIR", "").strip()
+    return os.path.expanduser(raw) if raw else None
+
+
+def results_file():
+    """Path named by D2L_RESULTS, or None."""
+    raw = os.environ.get("D2L_RESULTS", "").strip()
+    return raw or None
+
+
+def num_threads():
+    """Threads each framework should use: D2L_NUM_THREADS or every core."""
+    return _positive_int("D2L_NUM_THREADS") or os.cpu_count() or 1
+
+
+def max_train_examples():
+    """Cap on training examples (D2L_MAX_TRAIN_EXAMPLES), or None."""
+    return _positive_int("D2L_MAX_TRAIN_EXAMPLES")
+
+
+def max_epochs():
+    """Cap on epochs (D2L_MAX_EPOCHS), or None."""
+    return _positive_int("D2L_MAX_EPOCHS")
+
+
+def animator_mode():
+    """'live' inside a Jupyter kernel, else 'off', unless D2L_ANIMATOR says otherwise."""
+    raw = os.environ.get("D2L_ANIMATOR", "").strip().lower()
+    if raw:
+        if raw not in ("live", "final", "off"):
+            raise ValueError(f"D2L_ANIMATOR={raw!r}: expected live, final or off")
+        return raw
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return "off"
+    shell = get_ipython()
+    return "live" if shell is not None and hasattr(shell, "kernel") else "off"

@@ -1,0 +1,243 @@
+"""PyTorch backend: drop-in for d2l's LeNet helpers, plus d2lzh's ``train_ch5``.
+
+Swap ``from d2l import torch as d2l`` for ``from d2l_compat import torch as d2l``; the
+book's cells run unchanged. Training prints the book's lines and returns a RunRecord.
+"""
+import time
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from . import config, core
+from .animator import Animator
+from .core import Accumulator, RunRecord, Timer
+from .data import FASHION_MNIST_LABELS
+
+BACKEND = 'torch'
+__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'RunRecord', 'Timer',
+           'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu', 'get_fashion_mnist_labels',
+           'load_data_fashion_mnist', 'load_data_mnist', 'set_seed', 'train_ch5', 'train_ch6',
+           'try_all_gpus', 'try_gpu']
+
+
+def _use_all_cores():
+    """Give torch every core again: importing mxnet after torch leaves it one thread."""
+    n = config.num_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
+_use_all_cores()
+
+
+def set_seed(seed):
+    """Seed Python, numpy (and so the data order) and PyTorch (CPU and CUDA)."""
+    core.seed_python_numpy(seed)
+    torch.manual_seed(seed)
+
+
+def try_gpu(i=0):
+    """cuda:i if it exists, else cpu (d2l)."""
+    if torch.cuda.device_count() >= i + 1:
+        return torch.device(f'cuda:{i}')
+    return torch.device('cpu')
+
+
+def try_all_gpus():
+    """Every GPU, or [cpu] (d2l)."""
+    return [torch.device(f'cuda:{i}') for i in range(torch.cuda.device_count())] or [
+        torch.device('cpu')]
+
+
+def get_fashion_mnist_labels(labels):
+    """Text labels of Fashion-MNIST class indices."""
+    return [FASHION_MNIST_LABELS[int(i)] for i in labels]
+
+
+class DataLoader:
+    """In-memory mini-batches as tensors: X float32 (n, 1, h, w) in [0, 1], y int64."""
+
+    def __init__(self, images, labels, batch_size, shuffle=False, resize=None):
+        self._batches = core.ArrayBatches(images, labels, batch_size, shuffle, np.int64)
+        self._resize = core.check_resize(resize)
+
+    def __len__(self):
+        return len(self._batches)
+
+    def __iter__(self):
+        for X, y in self._batches:
+            X = torch.from_numpy(X)
+            if self._resize:
+                X = F.interpolate(X, size=self._resize, mode='bilinear', align_corners=False,
+                                  antialias=True)
+            yield X, torch.from_numpy(y)
+
+
+def _load(name, batch_size, resize, root):
+    core.check_positive_int('batch_size', batch_size)
+    core.check_resize(resize)
+    train = core.split_arrays(name, 'train', root)
+    test = core.split_arrays(name, 'test', root)
+    return (DataLoader(*train, batch_size, shuffle=True, resize=resize),
+            DataLoader(*test, batch_size, shuffle=False, resize=resize))
+
+
+def load_data_fashion_mnist(batch_size, resize=None, root=None):
+    """(train_iter, test_iter) over Fashion-MNIST; the train order is reshuffled each epoch."""
+    return _load('fashion-mnist', batch_size, resize, root)
+
+
+def load_data_mnist(batch_size, resize=None, root=None):
+    """(train_iter, test_iter) over MNIST; the train order is reshuffled each epoch."""
+    return _load('mnist', batch_size, resize, root)
+
+
+def accuracy(y_hat, y):
+    """Number of correct predictions, as a float (d2l)."""
+    if len(y_hat.shape) > 1 and y_hat.shape[1] > 1:
+        y_hat = y_hat.argmax(dim=1)
+    return float((y_hat.type(y.dtype) == y).sum())
+
+
+def _hits(y_hat, y):
+    """Correct predictions as a float64 tensor, left on the device (no host sync)."""
+    return (y_hat.argmax(dim=1) == y).sum(dtype=torch.float64)
+
+
+def evaluate_accuracy_gpu(net, data_iter, device=None):
+    """Accuracy of ``net`` over ``data_iter`` (d2l); device defaults to the net's."""
+    _use_all_cores()
+    if isinstance(net, nn.Module):
+        net.eval()
+        if not device:
+            device = next(iter(net.parameters())).device
+    hits, n = torch.zeros((), dtype=torch.float64, device=device), 0
+    with torch.inference_mode():
+        for X, y in data_iter:
+            X = [x.to(device) for x in X] if isinstance(X, list) else X.to(device)
+            y = y.to(device)
+            hits += _hits(net(X), y)
+            n += y.numel()
+    if n == 0:
+        raise ValueError('evaluate_accuracy: data_iter yielded no examples')
+    return hits.item() / n
+
+
+def evaluate_accuracy(data_iter, net, ctx=None):
+    """Accuracy with d2lzh's argument order (data_iter, net, ctx)."""
+    return evaluate_accuracy_gpu(net, data_iter, ctx)
+
+
+def _check_train_iter(train_iter):
+    if len(train_iter) == 0:
+        raise ValueError('train_iter yields no batches')
+
+
+def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
+              *, recipe=None, results=None):
+    """Train with d2l's chapter-6 recipe: Xavier weights, SGD, mean loss, Animator.
+
+    Prints d2l's two closing lines; returns a RunRecord (also appended to ``results`` or
+    D2L_RESULTS).
+    """
+    num_epochs = core.check_epochs(num_epochs)
+    lr = core.check_lr(lr)
+    _check_train_iter(train_iter)
+    _use_all_cores()
+
+    def init_weights(m):
+        if type(m) == nn.Linear or type(m) == nn.Conv2d:
+            nn.init.xavier_uniform_(m.weight)
+    net.apply(init_weights)
+    print('training on', device)
+    net.to(device)
+    optimizer = torch.optim.SGD(net.parameters(), lr=lr)
+    loss = nn.CrossEntropyLoss()
+    animator = Animator(xlabel='epoch', xlim=[1, max(num_epochs, 1)],
+                        legend=['train loss', 'train acc', 'test acc'])
+    timer, num_batches = Timer(), len(train_iter)
+    record = RunRecord(BACKEND, 'train_ch6', str(device), recipe, core.current_seed(), lr,
+                       None, num_epochs)
+    for epoch in range(num_epochs):
+        start = time.time()
+        # Sums stay on the device (float64, like d2l's Python floats): few host syncs.
+        l_sum = torch.zeros((), dtype=torch.float64, device=device)
+        acc_sum = torch.zeros((), dtype=torch.float64, device=device)
+        n = 0
+        net.train()
+        for i, (X, y) in enumerate(train_iter):
+            timer.start()
+            optimizer.zero_grad()
+            X, y = X.to(device), y.to(device)
+            y_hat = net(X)
+            l = loss(y_hat, y)
+            l.backward()
+            optimizer.step()
+            with torch.no_grad():
+                l_sum += (l * X.shape[0]).double()
+                acc_sum += _hits(y_hat, y)
+            n += X.shape[0]
+            timer.stop()
+            # max(.., 1): d2l's `num_batches // 5` divides by zero under 5 batches.
+            if (i + 1) % max(num_batches // 5, 1) == 0 or i == num_batches - 1:
+                train_l, train_acc = l_sum.item() / n, acc_sum.item() / n
+                animator.add(epoch + (i + 1) / num_batches, (train_l, train_acc, None))
+        test_acc = evaluate_accuracy_gpu(net, test_iter)
+        animator.add(epoch + 1, (None, None, test_acc))
+        record.batch_size = record.batch_size or int(X.shape[0])
+        record.train_examples = n
+        record.add_epoch(train_l, train_acc, test_acc, time.time() - start, n)
+    animator.show()
+    if record.epochs:
+        print(f'loss {train_l:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}')
+        print(f'{n * num_epochs / timer.sum():.1f} examples/sec on {str(device)}')
+    record.save(results)
+    return record
+
+
+def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
+              *, recipe=None, results=None):
+    """Train with d2lzh's semantics on PyTorch: summed loss, gradients divided by batch_size.
+
+    ``trainer`` is a torch optimizer (Gluon's ``trainer.step(batch_size)`` divides the
+    summed loss's gradient by ``batch_size``; so does this). The net is initialised by the
+    caller, as in the book. Prints d2lzh's lines; returns a RunRecord.
+    """
+    batch_size = core.check_positive_int('batch_size', batch_size)
+    num_epochs = core.check_epochs(num_epochs)
+    _check_train_iter(train_iter)
+    _use_all_cores()
+    print('training on', ctx)
+    net.to(ctx)
+    loss = nn.CrossEntropyLoss(reduction='sum')
+    lr = trainer.param_groups[0]['lr']
+    record = RunRecord(BACKEND, 'train_ch5', str(ctx), recipe, core.current_seed(), float(lr),
+                       batch_size, num_epochs)
+    for epoch in range(num_epochs):
+        start = time.time()
+        l_sum = torch.zeros((), dtype=torch.float64, device=ctx)
+        acc_sum = torch.zeros((), dtype=torch.float64, device=ctx)
+        n = 0
+        net.train()
+        for X, y in train_iter:
+            X, y = X.to(ctx), y.to(ctx)
+            trainer.zero_grad()
+            y_hat = net(X)
+            l = loss(y_hat, y)
+            (l / batch_size).backward()
+            trainer.step()
+            with torch.no_grad():
+                l_sum += l.double()
+                acc_sum += _hits(y_hat, y)
+            n += y.numel()
+        test_acc = evaluate_accuracy_gpu(net, test_iter, ctx)
+        train_l, train_acc = l_sum.item() / n, acc_sum.item() / n
+        seconds = time.time() - start
+        print('epoch %d, loss %.4f, train acc %.3f, test acc %.3f, time %.1f sec'
+              % (epoch + 1, train_l, train_acc, test_acc, seconds))
+        record.train_examples = n
+        record.add_epoch(train_l, train_acc, test_acc, seconds, n)
+    record.save(results)
+    return record
