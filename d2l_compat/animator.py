@@ -66,8 +66,11 @@ class Animator:
         self._config_axes()
 
     def _display(self):
+        from IPython import get_ipython
         from IPython.display import display
 
+        if get_ipython() is None:  # a plain interpreter: nothing to show on; use save()
+            return
         if self._handle is None:
             self._handle = display(self.fig, display_id=True)
         else:

@@ -122,13 +122,12 @@ def _find(dataset, idx_file, root):
 
 
 def _read_bytes(path, idx_file):
-    """Uncompressed bytes of ``path``; a broken gzip stream is a DataIntegrityError."""
+    """Uncompressed bytes of ``path`` (gzip or not, by content); broken gzip: DataIntegrityError."""
     try:
-        if path.endswith('.gz'):
-            with gzip.open(path, 'rb') as f:
-                return f.read()
         with open(path, 'rb') as f:
-            return f.read()
+            blob = f.read()
+        # By content, not name: browsers sometimes store a decompressed file under '.gz'.
+        return gzip.decompress(blob) if blob[:2] == b'\x1f\x8b' else blob
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as e:
         raise DataIntegrityError(
             f'{path}: cannot be read ({type(e).__name__}: {e}); the file is truncated or '

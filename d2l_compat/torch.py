@@ -84,12 +84,12 @@ def _load(name, batch_size, resize, root):
             DataLoader(*test, batch_size, shuffle=False, resize=resize))
 
 
-def load_data_fashion_mnist(batch_size, resize=None, root=None):
+def load_data_fashion_mnist(batch_size, resize=None, *, root=None):
     """(train_iter, test_iter) over Fashion-MNIST; the train order is reshuffled each epoch."""
     return _load('fashion-mnist', batch_size, resize, root)
 
 
-def load_data_mnist(batch_size, resize=None, root=None):
+def load_data_mnist(batch_size, resize=None, *, root=None):
     """(train_iter, test_iter) over MNIST; the train order is reshuffled each epoch."""
     return _load('mnist', batch_size, resize, root)
 
