@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNEL := d2l-lenet
-NOTEBOOKS := $(sort $(wildcard notebooks/mxnet/*.ipynb notebooks/pytorch/*.ipynb))
+BACKEND_NOTEBOOKS := $(sort $(wildcard notebooks/mxnet/*.ipynb notebooks/pytorch/*.ipynb))
+NOTEBOOKS := $(BACKEND_NOTEBOOKS) notebooks/compare.ipynb
+EXECUTE = $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+    --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.timeout=1800
 
 # The data: D2L_DATA_DIR if set, else ../shared/data when it exists (the course machines);
 # otherwise d2l_compat looks in the usual places and downloads.
@@ -14,7 +17,7 @@ ifeq ($(origin D2L_DATA_DIR), undefined)
   endif
 endif
 
-.PHONY: run test bench lab clean venv
+.PHONY: run test bench compare lab clean venv
 .DELETE_ON_ERROR:
 
 venv: $(STAMP)
@@ -28,18 +31,23 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 # Execute every notebook headless, in place; run records go to results/runs.jsonl, which
-# is replaced only when every notebook has run.
+# is replaced only when every notebook has run; then the comparison report.
 run: $(STAMP)
 	@mkdir -p results
 	rm -f results/runs.jsonl.part
-	set -e; for nb in $(NOTEBOOKS); do \
+	set -e; for nb in $(BACKEND_NOTEBOOKS); do \
 	    echo "== $$nb"; \
-	    D2L_RESULTS=$(CURDIR)/results/runs.jsonl.part D2L_ANIMATOR=final \
-	    $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
-	        --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.timeout=1800 $$nb; \
+	    D2L_RESULTS=$(CURDIR)/results/runs.jsonl.part D2L_ANIMATOR=final $(EXECUTE) $$nb; \
 	    $(PY) -m jupytext --sync $$nb >/dev/null; \
 	done
 	@if [ -f results/runs.jsonl.part ]; then mv results/runs.jsonl.part results/runs.jsonl; fi
+	$(MAKE) compare
+
+# reports/compare.md from the run records, and the notebook that shows it.
+compare: $(STAMP)
+	$(PY) scripts/compare.py
+	$(EXECUTE) notebooks/compare.ipynb
+	$(PY) -m jupytext --sync notebooks/compare.ipynb >/dev/null
 
 # Unit tests, then every notebook replayed cell by cell by nbval.
 test: $(STAMP)

@@ -1,0 +1,46 @@
+"""Accuracy bands measured on the real data (bands.json) and the check notebooks run."""
+import json
+import os
+
+BANDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bands.json')
+METRICS = ('loss', 'train_acc', 'test_acc')
+
+
+class OutOfBandError(AssertionError):
+    """A training run ended outside the band measured for its recipe and backend."""
+
+
+def load(path=None):
+    """The bands file as a dict; a missing or corrupt file is named in the error."""
+    path = path or BANDS_FILE
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f'{path}: no bands file; run `python scripts/measure_bands.py`') from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path}: not a bands file ({e})') from e
+
+
+def check(record, key=None, path=None):
+    """Print each final metric beside its band; raise OutOfBandError if one is outside."""
+    key = key or f'{record.recipe}/{record.backend}'
+    capped = {k: v for k, v in record.host.items()
+              if k in ('max_train_examples', 'max_epochs') and v}
+    if capped:
+        raise ValueError(f'{key}: the bands were measured on the full data at the book\'s '
+                         f'epochs; this run was capped ({capped})')
+    bands = load(path)['bands']
+    if key not in bands:
+        raise KeyError(f'no band for {key!r}; known: {sorted(bands)}')
+    failures = []
+    for metric in METRICS:
+        value, (lo, hi) = getattr(record, metric), bands[key][metric]
+        inside = value is not None and lo <= value <= hi
+        print(f'{key} {metric} {value:.4f} {"in" if inside else "OUTSIDE"} band [{lo}, {hi}]')
+        if not inside:
+            failures.append(f'{metric} {value:.4f} not in [{lo}, {hi}]')
+    if failures:
+        raise OutOfBandError(f'{key}: ' + '; '.join(failures))
+    return True

@@ -1,0 +1,63 @@
+"""The band check: measured bands exist for every recipe x backend, and a bad run fails it."""
+import json
+import pathlib
+import sys
+
+import pytest
+
+from d2l_compat import bands, core
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'scripts'))
+import recipes  # noqa: E402
+
+
+def test_every_recipe_and_backend_has_a_band_from_five_seeds():
+    table = bands.load()['bands']
+    assert sorted(table) == sorted(f'{r}/{b}' for r in recipes.RECIPES
+                                   for b in ('mxnet', 'torch'))
+    for key, entry in table.items():
+        assert len(entry['runs']) >= 5, key
+        for metric in bands.METRICS:
+            lo, hi = entry[metric]
+            values = [run[metric] for run in entry['runs']]
+            assert lo < min(values) <= max(values) < hi, (key, metric)
+
+
+def record_with(test_acc, **host):
+    record = core.RunRecord('mxnet', 'train_ch5', 'cpu(0)', 'lenet-v1')
+    entry = bands.load()['bands']['lenet-v1/mxnet']
+    mid = lambda m: sum(entry[m]) / 2  # noqa: E731
+    record.add_epoch(mid('loss'), mid('train_acc'), test_acc, 1.0, 60000)
+    record.host.update(host)
+    return record
+
+
+def test_check_passes_inside_and_fails_outside(capsys):
+    entry = bands.load()['bands']['lenet-v1/mxnet']
+    assert bands.check(record_with(sum(entry['test_acc']) / 2))
+    with pytest.raises(bands.OutOfBandError, match='test_acc 0.1000 not in'):
+        bands.check(record_with(0.1))
+    assert 'test_acc 0.1000 OUTSIDE band' in capsys.readouterr().out
+
+
+def test_capped_runs_and_unknown_recipes_are_refused(tmp_path):
+    with pytest.raises(ValueError, match='capped'):
+        bands.check(record_with(0.8, max_train_examples=1000))
+    record = record_with(0.8)
+    record.recipe = 'alexnet'
+    with pytest.raises(KeyError, match='no band'):
+        bands.check(record)
+    bad = tmp_path / 'bands.json'
+    bad.write_text('{"bands": ')
+    with pytest.raises(ValueError, match='bands.json: not a bands file'):
+        bands.load(bad)
+
+
+@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
+def test_a_wrong_learning_rate_lands_outside_the_band(backend, monkeypatch):
+    monkeypatch.setenv('D2L_ANIMATOR', 'off')
+    record = recipes.run('lenet-v1', backend, seed=0, lr=0.001)
+    assert len(record.epochs) == 5  # the full recipe, only the learning rate differs
+    with pytest.raises(bands.OutOfBandError):
+        bands.check(record)
