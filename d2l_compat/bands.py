@@ -24,7 +24,9 @@ def load(path=None):
 
 
 def check(record, key=None, path=None):
-    """Print each final metric beside its band; raise OutOfBandError if one is outside."""
+    """Print each final metric beside its band; raise OutOfBandError if one is outside.
+
+    Returns None, so a notebook cell that ends with it shows only the printed lines."""
     key = key or f'{record.recipe}/{record.backend}'
     capped = {k: v for k, v in record.host.items()
               if k in ('max_train_examples', 'max_epochs') and v}
@@ -43,4 +45,3 @@ def check(record, key=None, path=None):
             failures.append(f'{metric} {value:.4f} not in [{lo}, {hi}]')
     if failures:
         raise OutOfBandError(f'{key}: ' + '; '.join(failures))
-    return True

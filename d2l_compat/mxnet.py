@@ -3,6 +3,7 @@
 Swap ``import d2lzh as d2l`` for ``from d2l_compat import mxnet as d2l``; the book's cells
 run unchanged. Training prints the book's lines and returns a :class:`RunRecord`.
 """
+import contextlib
 import os
 import sys
 import time
@@ -27,6 +28,26 @@ from mxnet.gluon import loss as gloss, nn  # noqa: E402
 if 'torch' in sys.modules:  # MXNet's import leaves an already-loaded torch on one thread
     sys.modules['torch'].set_num_threads(config.num_threads())
 
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Hide what MXNet's C++ core writes straight to fd 2 (timestamped INFO lines)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, 'w') as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+# Start the engine now, quietly: its first use logs "MXNet start using engine: ..." with a
+# timestamp, which would land in whichever notebook cell happened to run first.
+with _native_stderr_silenced():
+    nd.zeros((1,)).wait_to_read()
+
 BACKEND = 'mxnet'
 __all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'RunRecord', 'Timer',
            'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu', 'get_fashion_mnist_labels',
@@ -42,6 +63,8 @@ def set_seed(seed):
 
 def try_gpu():
     """gpu(0) if MXNet can allocate on it, else cpu() (d2lzh)."""
+    if mx.context.num_gpus() == 0:  # skip the attempt, and the C++ warning it logs
+        return mx.cpu()
     try:
         ctx = mx.gpu()
         _ = nd.zeros((1,), ctx=ctx)
@@ -53,7 +76,7 @@ def try_gpu():
 def try_all_gpus():
     """Every usable GPU, or [cpu()] (d2lzh)."""
     ctxes = []
-    for i in range(mx.context.num_gpus()):
+    for i in range(mx.context.num_gpus()):  # 0 on a CPU-only build: no attempt, no warning
         try:
             nd.zeros((1,), ctx=mx.gpu(i))
             ctxes.append(mx.gpu(i))

@@ -140,7 +140,7 @@ def build(records_path, out_dir, bands_path=None):
     bands = bands_mod.load(bands_path)['bands']
     os.makedirs(out_dir, exist_ok=True)
     parts = ['# MXNet vs PyTorch, recipe by recipe', '',
-             f'From `{os.path.relpath(records_path, out_dir)}` ({len(records)} run records; '
+             f'From `{records_path}` ({len(records)} run records; '
              'the newest per recipe and backend) and the seed runs behind the accuracy bands.',
              '']
     for recipe, runs in by_recipe.items():

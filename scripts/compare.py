@@ -13,8 +13,10 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--records', default=os.path.join(ROOT, 'results', 'runs.jsonl'))
-    parser.add_argument('--out', default=os.path.join(ROOT, 'reports'))
+    # Relative paths: the report names its source, and should not name this machine's folders.
+    parser.add_argument('--records', default=os.path.relpath(os.path.join(ROOT, 'results',
+                                                                          'runs.jsonl')))
+    parser.add_argument('--out', default=os.path.relpath(os.path.join(ROOT, 'reports')))
     args = parser.parse_args()
     try:
         report.build(args.records, args.out)

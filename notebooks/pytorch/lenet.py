@@ -5,8 +5,10 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: "Python 3 (d2l: MXNet + PyTorch)"
+#     display_name: 'Python 3 (d2l: MXNet + PyTorch)'
 #     language: python
 #     name: d2l-lenet
 # ---
@@ -32,7 +34,7 @@ SEED = 0  # 固定随机种子：参数初始化和数据顺序都由它决定
 d2l.set_seed(SEED)
 
 # %% [markdown]
-# ## 5.5（对照）旧版教材（MXNet 版）的 LeNet 配方，在 PyTorch 上运行
+# ## 5.5.1（对照）旧版教材（MXNet 版）的 LeNet 配方，在 PyTorch 上运行
 #
 # 配方 v1：两个“5×5 卷积（无填充）+ sigmoid + 2×2 最大池化”单元，输出通道 6 和 16；
 # 全连接块 120、84、10。PyTorch 的 `nn.Linear` 要写明输入个数：16×4×4=256。
@@ -63,6 +65,8 @@ num_params = sum(p.numel() for p in net.parameters())
 print('参数个数:', num_params)
 
 # %% [markdown]
+# ## 5.5.2（对照）获取数据和训练模型
+#
 # 批量大小 256。`load_data_fashion_mnist` 把整个数据集一次性读进内存，按批切片；
 # 训练集每轮重新打乱（顺序由上面的种子决定）。
 
