@@ -1,33 +1,31 @@
 """Seconds per LeNet epoch: upstream d2lzh/d2l vs the d2l_compat shims vs a compute floor.
 
-    python scripts/bench.py [--epochs 2]      (or: make bench)
+    python scripts/bench.py [--epochs 3]      (or: make bench)
 
-One process, the same Fashion-MNIST arrays for every row. Upstream rows feed the upstream
-trainers the way upstream builds its loaders (per-sample ToTensor, 4 workers). The floor is
-forward + backward + SGD step over batches already in memory, with nothing else. Prints a
-Markdown table with ratios measured in this one run; timings on a shared machine are noisy.
-
-Note: the shim sets MXNET_ENGINE_TYPE=NaiveEngine before MXNet loads, and this process
-loads MXNet once, so the upstream d2lzh row runs on that engine too (as it would beside
-the shim); its number is then lower than d2lzh alone (6.5 s/epoch measured on its own).
+One invocation times every row back to back on the same Fashion-MNIST files, each row in a
+fresh process (``--row NAME``): upstream rows then run as a student would run them (MXNet's
+default engine, no shim imported; per-sample ToTensor and 4 loader workers, as upstream
+builds its loaders), and peak memory is per row. The floor is forward + backward + SGD step
+over batches already in memory, nothing else. Prints a Markdown table with ratios measured in
+this one run; timings on a shared machine are noisy.
 """
 import argparse
 import contextlib
 import datetime
 import io
+import json
 import os
 import platform
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import recipes  # noqa: E402
-from d2l_compat import mxnet as mx_shim  # noqa: E402  (first: sets MXNet's engine)
-from d2l_compat import torch as torch_shim  # noqa: E402
-from d2l_compat import data  # noqa: E402
+from d2l_compat import data  # noqa: E402  (framework-free)
 
 BATCH = 256
 
@@ -74,6 +72,7 @@ def upstream_torch_loaders(folder):
 
 
 def mxnet_floor(epochs):
+    from d2l_compat import mxnet as mx_shim
     from mxnet import autograd, gluon, init, nd
     from mxnet.gluon import loss as gloss
     net = recipes.mxnet_net('lenet-v1')
@@ -96,6 +95,7 @@ def mxnet_floor(epochs):
 
 def torch_floor(epochs):
     import torch
+    from d2l_compat import torch as torch_shim
     net = recipes.torch_net('lenet-v2')
     memory_format = torch_shim._memory_format(net)
     batches = [(X.contiguous(memory_format=memory_format), y)
@@ -112,62 +112,90 @@ def torch_floor(epochs):
     return timed(run, epochs)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--epochs', type=int, default=2)
-    epochs = parser.parse_args().epochs
-    os.environ['D2L_ANIMATOR'] = 'off'
-    import d2lzh
-    import torch
-    from d2l import torch as d2l_torch
+def mx_trainer(train_ch5, loaders, epochs):
     from mxnet import gluon, init
+    net = recipes.mxnet_net('lenet-v1')
+    net.initialize(force_reinit=True, init=init.Xavier())
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.9})
+    import mxnet as mx
+    return lambda: train_ch5(net, *loaders, BATCH, trainer, mx.cpu(), epochs)
 
-    class NoAnimator:  # d2l's Animator redraws 5x per epoch; a student's run pays that too,
-        def __init__(self, *a, **k):  # but here it would only time matplotlib.
+
+def torch_trainer(train_ch6, loaders, epochs):
+    import torch
+    net = recipes.torch_net('lenet-v2')
+    return lambda: train_ch6(net, *loaders, epochs, 0.9, torch.device('cpu'))
+
+
+def row_upstream_mxnet(epochs):
+    import d2lzh
+    return timed(mx_trainer(d2lzh.train_ch5, upstream_mxnet_loaders(), epochs), epochs)
+
+
+def row_shim_mxnet(epochs):
+    from d2l_compat import mxnet as mx_shim
+    loaders = mx_shim.load_data_fashion_mnist(BATCH)
+    return timed(mx_trainer(mx_shim.train_ch5, loaders, epochs), epochs)
+
+
+def row_upstream_torch(epochs):
+    from d2l import torch as d2l_torch
+
+    class NoAnimator:  # upstream redraws 5x per epoch; timing matplotlib is not the point
+        def __init__(self, *args, **kwargs):
             pass
 
-        def add(self, *a):
+        def add(self, *args):
             pass
     d2l_torch.Animator = NoAnimator
-
-    def mx_run(train_ch5, loaders):
-        net = recipes.mxnet_net('lenet-v1')
-        net.initialize(force_reinit=True, init=init.Xavier())
-        trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.9})
-        return lambda: train_ch5(net, *loaders, BATCH, trainer, mx_shim.try_gpu(), epochs)
-
-    def torch_run(train_ch6, loaders):
-        net = recipes.torch_net('lenet-v2')
-        return lambda: train_ch6(net, *loaders, epochs, 0.9, torch.device('cpu'))
-
-    rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for label, fn in [
-            ('MXNet v1: upstream d2lzh.train_ch5', lambda: mx_run(d2lzh.train_ch5,
-                                                                  upstream_mxnet_loaders())),
-            ('MXNet v1: d2l_compat.mxnet.train_ch5', lambda: mx_run(
-                mx_shim.train_ch5, mx_shim.load_data_fashion_mnist(BATCH))),
-            ('MXNet v1: compute floor', None),
-            ('PyTorch v2: upstream d2l.train_ch6', lambda: torch_run(
-                d2l_torch.train_ch6, upstream_torch_loaders(folder))),
-            ('PyTorch v2: d2l_compat.torch.train_ch6', lambda: torch_run(
-                torch_shim.train_ch6, torch_shim.load_data_fashion_mnist(BATCH))),
-            ('PyTorch v2: compute floor', None),
-        ]:
-            if fn is None:
-                seconds = (mxnet_floor if label.startswith('MXNet') else torch_floor)(epochs)
-            else:
-                seconds = timed(fn(), epochs)
-            rows.append((label, seconds, peak_mb()))
-            print(f'{label}: {seconds:.2f} s/epoch', file=sys.stderr, flush=True)
+        return timed(torch_trainer(d2l_torch.train_ch6, upstream_torch_loaders(folder), epochs),
+                     epochs)
 
-    cpu = platform.processor() or platform.machine()
+
+def row_shim_torch(epochs):
+    from d2l_compat import torch as torch_shim
+    loaders = torch_shim.load_data_fashion_mnist(BATCH)
+    return timed(torch_trainer(torch_shim.train_ch6, loaders, epochs), epochs)
+
+
+ROWS = {  # name -> (label, function); every third row is the floor of the two before it
+    'upstream-mxnet': ('MXNet v1: upstream d2lzh.train_ch5', row_upstream_mxnet),
+    'shim-mxnet': ('MXNet v1: d2l_compat.mxnet.train_ch5', row_shim_mxnet),
+    'floor-mxnet': ('MXNet v1: compute floor (training steps only)', mxnet_floor),
+    'upstream-torch': ('PyTorch v2: upstream d2l.train_ch6', row_upstream_torch),
+    'shim-torch': ('PyTorch v2: d2l_compat.torch.train_ch6', row_shim_torch),
+    'floor-torch': ('PyTorch v2: compute floor (training steps only)', torch_floor),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--epochs', type=int, default=3)
+    parser.add_argument('--row', choices=ROWS, help='time one row in this process (internal)')
+    args = parser.parse_args()
+    os.environ['D2L_ANIMATOR'] = 'off'
+    if args.row:
+        seconds = ROWS[args.row][1](args.epochs)
+        print(json.dumps({'seconds': seconds, 'peak_mb': peak_mb()}))
+        return
+    rows = []
+    for name, (label, _) in ROWS.items():
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), '--row', name,
+                              '--epochs', str(args.epochs)], capture_output=True, text=True)
+        if out.returncode:
+            sys.exit(f'{name} failed:\n{out.stderr[-3000:]}')
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append((label, result['seconds'], result['peak_mb']))
+        print(f'{label}: {result["seconds"]:.2f} s/epoch', file=sys.stderr, flush=True)
+
     with open('/proc/cpuinfo') as f:
         names = [line.split(':', 1)[1].strip() for line in f if line.startswith('model name')]
-    cpu = names[0] if names else cpu
-    print(f'\n{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {epochs} epochs per row, '
-          f'batch {BATCH}, 60,000 train + 10,000 test examples per epoch\n')
-    print('| run | s/epoch | examples/s | vs upstream | vs floor | peak RSS so far (MB) |')
+    cpu = names[0] if names else (platform.processor() or platform.machine())
+    print(f'\n{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {args.epochs} epochs per '
+          f'row, batch {BATCH}, 60,000 training examples per epoch (+ 10,000 test examples in '
+          'the trainer rows)\n')
+    print('| run | s/epoch | train examples/s | upstream / this | this / floor | peak RSS (MB) |')
     print('|---|---|---|---|---|---|')
     for i, (label, seconds, mb) in enumerate(rows):
         base, floor = rows[i - i % 3][1], rows[i - i % 3 + 2][1]
