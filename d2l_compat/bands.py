@@ -45,3 +45,20 @@ def check(record, key=None, path=None):
             failures.append(f'{metric} {value:.4f} not in [{lo}, {hi}]')
     if failures:
         raise OutOfBandError(f'{key}: ' + '; '.join(failures))
+
+
+def summary(keys, path=None):
+    """Print, per key, final loss and test accuracy over the banded seeds: mean ± sd [min, max]."""
+    import statistics
+
+    bands = load(path)['bands']
+    print(f'{"recipe/backend":<24} {"seeds":>5}  {"loss":<30} test acc')
+    for key in keys:
+        runs = bands[key]['runs']
+        cells = []
+        for metric in ('loss', 'test_acc'):
+            values = [run[metric] for run in runs]
+            sd = statistics.stdev(values) if len(values) > 1 else 0.0
+            cells.append(f'{statistics.mean(values):.4f} ± {sd:.4f} '
+                         f'[{min(values):.4f}, {max(values):.4f}]')
+        print(f'{key:<24} {len(runs):>5}  {cells[0]:<30} {cells[1]}')

@@ -6,10 +6,9 @@ run unchanged. Training prints the book's lines and returns a :class:`RunRecord`
 import contextlib
 import os
 import sys
-import time
 import weakref
 
-from . import config, core
+from . import config, core, loops
 from .animator import Animator
 from .core import Accumulator, RunRecord, Timer
 from .data import FASHION_MNIST_LABELS
@@ -190,9 +189,26 @@ def evaluate_accuracy_gpu(net, data_iter, device=None):
     return evaluate_accuracy(data_iter, net, device)
 
 
-def _check_train_iter(train_iter):
-    if len(train_iter) == 0:
-        raise ValueError('train_iter yields no batches')
+def _step(model, loss, trainer, device, step_size=None):
+    """One SGD step on a batch; returns (summed loss, hits, n) with the sums on the device.
+
+    ``step_size=None`` steps by the batch's own size (d2l: mean loss); an int is d2lzh's
+    ``trainer.step(batch_size)``, applied to the last, short batch too.
+    """
+    def step(X, y):
+        X, y = X.as_in_context(device), y.as_in_context(device)
+        with autograd.record():
+            y_hat = model(X)
+            l = loss(y_hat, y).sum()
+        l.backward()
+        trainer.step(step_size or X.shape[0])
+        hits = (y_hat.argmax(axis=1) == y.astype('float32')).sum()
+        return l.astype('float64'), hits.astype('float64'), X.shape[0]
+    return step
+
+
+def _to_float(x):
+    return x.asscalar()
 
 
 def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
@@ -203,37 +219,12 @@ def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
     """
     batch_size = core.check_positive_int('batch_size', batch_size)
     num_epochs = core.check_epochs(num_epochs)
-    _check_train_iter(train_iter)
-    print('training on', ctx)
-    loss = gloss.SoftmaxCrossEntropyLoss()
-    model = _fast(net)
-    record = RunRecord(BACKEND, 'train_ch5', str(ctx), recipe, core.current_seed(),
-                       float(trainer.learning_rate), batch_size, num_epochs)
-    for epoch in range(num_epochs):
-        start = time.time()
-        # Sums stay on the device (float64, like upstream's Python floats): one sync/epoch.
-        l_sum = nd.zeros((1,), ctx=ctx, dtype='float64')
-        acc_sum = nd.zeros((1,), ctx=ctx, dtype='float64')
-        n = 0
-        for X, y in train_iter:
-            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
-            with autograd.record():
-                y_hat = model(X)
-                l = loss(y_hat, y).sum()
-            l.backward()
-            trainer.step(batch_size)
-            l_sum += l.astype('float64')
-            acc_sum += (y_hat.argmax(axis=1) == y.astype('float32')).sum().astype('float64')
-            n += y.size
-        test_acc = evaluate_accuracy(test_iter, net, ctx)
-        train_l, train_acc = l_sum.asscalar() / n, acc_sum.asscalar() / n
-        seconds = time.time() - start
-        print('epoch %d, loss %.4f, train acc %.3f, test acc %.3f, time %.1f sec'
-              % (epoch + 1, train_l, train_acc, test_acc, seconds))
-        record.train_examples = n
-        record.add_epoch(train_l, train_acc, test_acc, seconds, n)
-    record.save(results)
-    return record
+    loops.check_batches(train_iter)
+    step = _step(_fast(net), gloss.SoftmaxCrossEntropyLoss(), trainer, ctx, batch_size)
+    record = loops.new_record(BACKEND, 'train_ch5', ctx, recipe, float(trainer.learning_rate),
+                              batch_size, num_epochs)
+    return loops.train_ch5_loop(step, lambda: evaluate_accuracy(test_iter, net, ctx),
+                                _to_float, train_iter, num_epochs, record, results)
 
 
 def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
@@ -244,46 +235,10 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
     """
     num_epochs = core.check_epochs(num_epochs)
     lr = core.check_lr(lr)
-    _check_train_iter(train_iter)
+    loops.check_batches(train_iter)
     net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
-    print('training on', device)
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
-    loss = gloss.SoftmaxCrossEntropyLoss()
-    model = _fast(net)
-    animator = Animator(xlabel='epoch', xlim=[1, max(num_epochs, 1)],
-                        legend=['train loss', 'train acc', 'test acc'])
-    timer, num_batches = Timer(), len(train_iter)
-    record = RunRecord(BACKEND, 'train_ch6', str(device), recipe, core.current_seed(), lr,
-                       None, num_epochs)
-    for epoch in range(num_epochs):
-        start = time.time()
-        l_sum = nd.zeros((1,), ctx=device, dtype='float64')
-        acc_sum = nd.zeros((1,), ctx=device, dtype='float64')
-        n = 0
-        for i, (X, y) in enumerate(train_iter):
-            timer.start()
-            X, y = X.as_in_context(device), y.as_in_context(device)
-            with autograd.record():
-                y_hat = model(X)
-                l = loss(y_hat, y).sum()
-            l.backward()
-            trainer.step(X.shape[0])  # the mean over this batch, as nn.CrossEntropyLoss
-            l_sum += l.astype('float64')
-            acc_sum += (y_hat.argmax(axis=1) == y.astype('float32')).sum().astype('float64')
-            n += X.shape[0]
-            timer.stop()
-            # max(.., 1): d2l's `num_batches // 5` divides by zero under 5 batches.
-            if (i + 1) % max(num_batches // 5, 1) == 0 or i == num_batches - 1:
-                train_l, train_acc = l_sum.asscalar() / n, acc_sum.asscalar() / n
-                animator.add(epoch + (i + 1) / num_batches, (train_l, train_acc, None))
-        test_acc = evaluate_accuracy(test_iter, net, device)
-        animator.add(epoch + 1, (None, None, test_acc))
-        record.batch_size = record.batch_size or int(X.shape[0])
-        record.train_examples = n
-        record.add_epoch(train_l, train_acc, test_acc, time.time() - start, n)
-    animator.show()
-    if record.epochs:
-        print(f'loss {train_l:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}')
-        print(f'{n * num_epochs / timer.sum():.1f} examples/sec on {str(device)}')
-    record.save(results)
-    return record
+    step = _step(_fast(net), gloss.SoftmaxCrossEntropyLoss(), trainer, device)
+    record = loops.new_record(BACKEND, 'train_ch6', device, recipe, lr, None, num_epochs)
+    return loops.train_ch6_loop(step, lambda: evaluate_accuracy(test_iter, net, device),
+                                _to_float, train_iter, num_epochs, record, results)

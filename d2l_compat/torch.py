@@ -3,14 +3,12 @@
 Swap ``from d2l import torch as d2l`` for ``from d2l_compat import torch as d2l``; the
 book's cells run unchanged. Training prints the book's lines and returns a RunRecord.
 """
-import time
-
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from . import config, core
+from . import config, core, loops
 from .animator import Animator
 from .core import Accumulator, RunRecord, Timer
 from .data import FASHION_MNIST_LABELS
@@ -148,9 +146,28 @@ def _to(X, device, memory_format):
     return X.to(device)
 
 
-def _check_train_iter(train_iter):
-    if len(train_iter) == 0:
-        raise ValueError('train_iter yields no batches')
+def _step(net, loss, optimizer, device, memory_format, grad_divisor=None):
+    """One SGD step on a batch; returns (summed loss, hits, n) with the sums on the device.
+
+    ``grad_divisor=None``: ``loss`` is a batch mean (d2l). An int: ``loss`` is a batch sum
+    whose gradient is divided by it, as Gluon's ``trainer.step(batch_size)`` does (d2lzh).
+    """
+    def step(X, y):
+        net.train()
+        X, y = _to(X, device, memory_format), y.to(device)
+        optimizer.zero_grad()
+        y_hat = net(X)
+        l = loss(y_hat, y)
+        (l if grad_divisor is None else l / grad_divisor).backward()
+        optimizer.step()
+        with torch.no_grad():
+            l_sum = (l * X.shape[0] if grad_divisor is None else l).double()
+            return l_sum, _hits(y_hat, y), X.shape[0]
+    return step
+
+
+def _to_float(x):
+    return x.item()
 
 
 def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
@@ -162,58 +179,19 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
     """
     num_epochs = core.check_epochs(num_epochs)
     lr = core.check_lr(lr)
-    _check_train_iter(train_iter)
+    loops.check_batches(train_iter)
     _use_all_cores()
 
     def init_weights(m):
         if type(m) == nn.Linear or type(m) == nn.Conv2d:
             nn.init.xavier_uniform_(m.weight)
     net.apply(init_weights)
-    print('training on', device)
     net.to(device)
-    memory_format = _memory_format(net)
     optimizer = torch.optim.SGD(net.parameters(), lr=lr)
-    loss = nn.CrossEntropyLoss()
-    animator = Animator(xlabel='epoch', xlim=[1, max(num_epochs, 1)],
-                        legend=['train loss', 'train acc', 'test acc'])
-    timer, num_batches = Timer(), len(train_iter)
-    record = RunRecord(BACKEND, 'train_ch6', str(device), recipe, core.current_seed(), lr,
-                       None, num_epochs)
-    for epoch in range(num_epochs):
-        start = time.time()
-        # Sums stay on the device (float64, like d2l's Python floats): few host syncs.
-        l_sum = torch.zeros((), dtype=torch.float64, device=device)
-        acc_sum = torch.zeros((), dtype=torch.float64, device=device)
-        n = 0
-        net.train()
-        for i, (X, y) in enumerate(train_iter):
-            timer.start()
-            optimizer.zero_grad()
-            X, y = _to(X, device, memory_format), y.to(device)
-            y_hat = net(X)
-            l = loss(y_hat, y)
-            l.backward()
-            optimizer.step()
-            with torch.no_grad():
-                l_sum += (l * X.shape[0]).double()
-                acc_sum += _hits(y_hat, y)
-            n += X.shape[0]
-            timer.stop()
-            # max(.., 1): d2l's `num_batches // 5` divides by zero under 5 batches.
-            if (i + 1) % max(num_batches // 5, 1) == 0 or i == num_batches - 1:
-                train_l, train_acc = l_sum.item() / n, acc_sum.item() / n
-                animator.add(epoch + (i + 1) / num_batches, (train_l, train_acc, None))
-        test_acc = evaluate_accuracy_gpu(net, test_iter)
-        animator.add(epoch + 1, (None, None, test_acc))
-        record.batch_size = record.batch_size or int(X.shape[0])
-        record.train_examples = n
-        record.add_epoch(train_l, train_acc, test_acc, time.time() - start, n)
-    animator.show()
-    if record.epochs:
-        print(f'loss {train_l:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}')
-        print(f'{n * num_epochs / timer.sum():.1f} examples/sec on {str(device)}')
-    record.save(results)
-    return record
+    step = _step(net, nn.CrossEntropyLoss(), optimizer, device, _memory_format(net))
+    record = loops.new_record(BACKEND, 'train_ch6', device, recipe, lr, None, num_epochs)
+    return loops.train_ch6_loop(step, lambda: evaluate_accuracy_gpu(net, test_iter),
+                                _to_float, train_iter, num_epochs, record, results)
 
 
 def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
@@ -226,38 +204,12 @@ def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
     """
     batch_size = core.check_positive_int('batch_size', batch_size)
     num_epochs = core.check_epochs(num_epochs)
-    _check_train_iter(train_iter)
+    loops.check_batches(train_iter)
     _use_all_cores()
-    print('training on', ctx)
     net.to(ctx)
-    memory_format = _memory_format(net)
-    loss = nn.CrossEntropyLoss(reduction='sum')
-    lr = trainer.param_groups[0]['lr']
-    record = RunRecord(BACKEND, 'train_ch5', str(ctx), recipe, core.current_seed(), float(lr),
-                       batch_size, num_epochs)
-    for epoch in range(num_epochs):
-        start = time.time()
-        l_sum = torch.zeros((), dtype=torch.float64, device=ctx)
-        acc_sum = torch.zeros((), dtype=torch.float64, device=ctx)
-        n = 0
-        net.train()
-        for X, y in train_iter:
-            X, y = _to(X, ctx, memory_format), y.to(ctx)
-            trainer.zero_grad()
-            y_hat = net(X)
-            l = loss(y_hat, y)
-            (l / batch_size).backward()
-            trainer.step()
-            with torch.no_grad():
-                l_sum += l.double()
-                acc_sum += _hits(y_hat, y)
-            n += y.numel()
-        test_acc = evaluate_accuracy_gpu(net, test_iter, ctx)
-        train_l, train_acc = l_sum.item() / n, acc_sum.item() / n
-        seconds = time.time() - start
-        print('epoch %d, loss %.4f, train acc %.3f, test acc %.3f, time %.1f sec'
-              % (epoch + 1, train_l, train_acc, test_acc, seconds))
-        record.train_examples = n
-        record.add_epoch(train_l, train_acc, test_acc, seconds, n)
-    record.save(results)
-    return record
+    step = _step(net, nn.CrossEntropyLoss(reduction='sum'), trainer, ctx, _memory_format(net),
+                 grad_divisor=batch_size)
+    record = loops.new_record(BACKEND, 'train_ch5', ctx, recipe,
+                              float(trainer.param_groups[0]['lr']), batch_size, num_epochs)
+    return loops.train_ch5_loop(step, lambda: evaluate_accuracy_gpu(net, test_iter, ctx),
+                                _to_float, train_iter, num_epochs, record, results)

@@ -1,5 +1,4 @@
 """The band check: measured bands exist for every recipe x backend, and a bad run fails it."""
-import json
 import pathlib
 import sys
 

@@ -5,7 +5,6 @@ import io
 import re
 
 import numpy as np
-import pytest
 
 from d2l_compat import data
 

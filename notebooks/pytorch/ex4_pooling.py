@@ -1,0 +1,71 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: "Python 3 (d2l: MXNet + PyTorch)"
+#     language: python
+#     name: d2l-lenet
+# ---
+
+# %% [markdown]
+# # 练习 4：平均池化换成最大池化（配方 v2）· PyTorch
+#
+# 新版教材第 6.6 节练习 1：把 LeNet 的平均汇聚层换成最大汇聚层会怎样？种子文档 003 的博客只写了
+# “可能会导致网络的准确率提高”，没有给出数字。这里在配方 v2（填充 2、sigmoid、lr 0.9、10 轮、
+# `train_ch6`）上只改池化方式，两个框架各用 5 个种子。配对的 MXNet 笔记本结构相同。
+
+# %%
+from d2l_compat import torch as d2l
+from d2l_compat import bands
+import torch
+from torch import nn
+
+d2l.set_seed(0)
+
+# %% [markdown]
+# ## 模型
+#
+# 形状和参数个数都与 v2 相同（池化层没有参数）；变的只是每个 2×2 窗口取最大值还是平均值。
+
+# %%
+net = nn.Sequential(
+    nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+    nn.MaxPool2d(kernel_size=2, stride=2),
+    nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+    nn.MaxPool2d(kernel_size=2, stride=2),
+    nn.Flatten(),
+    nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
+    nn.Linear(120, 84), nn.Sigmoid(),
+    nn.Linear(84, 10))
+X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
+for layer in net:
+    X = layer(X)
+    print(layer.__class__.__name__, 'output shape: \t', X.shape)
+print('参数个数:', sum(p.numel() for p in net.parameters()))
+
+# %% [markdown]
+# ## 训练
+
+# %%
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(), recipe='ex4-maxpool')
+
+# %%
+bands.check(record)
+
+# %% [markdown]
+# ## 5 个种子的对照
+#
+# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据）。
+
+# %%
+bands.summary(['lenet-v2/mxnet', 'ex4-maxpool/mxnet', 'lenet-v2/torch', 'ex4-maxpool/torch'])
+
+# %% [markdown]
+# ## 结论
+#
+# CONCLUSION
