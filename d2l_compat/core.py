@@ -164,6 +164,13 @@ def split_arrays(name, split, root=None):
     return images, labels
 
 
+def train_test_arrays(name, batch_size, resize, root):
+    """Validate a loader's arguments, then return the (images, labels) of both splits."""
+    check_positive_int('batch_size', batch_size)
+    check_resize(resize)
+    return split_arrays(name, 'train', root), split_arrays(name, 'test', root)
+
+
 @dataclasses.dataclass
 class RunRecord:
     """What one training run did: settings, per-epoch metrics and where it ran."""

@@ -18,6 +18,11 @@ FASHION_MNIST_LABELS = ('t-shirt', 'trouser', 'pullover', 'dress', 'coat',
                         'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot')
 
 
+def get_fashion_mnist_labels(labels):
+    """Text labels of Fashion-MNIST class indices (d2l)."""
+    return [FASHION_MNIST_LABELS[int(i)] for i in labels]
+
+
 class DataNotFoundError(FileNotFoundError):
     """No copy of a data set was found and none could be downloaded."""
 

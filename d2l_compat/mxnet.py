@@ -11,7 +11,7 @@ import weakref
 from . import config, core, loops
 from .animator import Animator
 from .core import Accumulator, RunRecord, Timer
-from .data import FASHION_MNIST_LABELS
+from .data import get_fashion_mnist_labels
 
 if 'mxnet' not in sys.modules:
     # Read by MXNet once, at import. The NaiveEngine runs each operator inline instead of
@@ -84,11 +84,6 @@ def try_all_gpus():
     return ctxes or [mx.cpu()]
 
 
-def get_fashion_mnist_labels(labels):
-    """Text labels of Fashion-MNIST class indices."""
-    return [FASHION_MNIST_LABELS[int(i)] for i in labels]
-
-
 class DataLoader:
     """In-memory mini-batches as NDArrays: X float32 (n, 1, h, w) in [0, 1], y int32."""
 
@@ -108,10 +103,7 @@ class DataLoader:
 
 
 def _load(name, batch_size, resize, root):
-    core.check_positive_int('batch_size', batch_size)
-    core.check_resize(resize)
-    train = core.split_arrays(name, 'train', root)
-    test = core.split_arrays(name, 'test', root)
+    train, test = core.train_test_arrays(name, batch_size, resize, root)
     return (DataLoader(*train, batch_size, shuffle=True, resize=resize),
             DataLoader(*test, batch_size, shuffle=False, resize=resize))
 

@@ -11,7 +11,7 @@ from torch.nn import functional as F
 from . import config, core, loops
 from .animator import Animator
 from .core import Accumulator, RunRecord, Timer
-from .data import FASHION_MNIST_LABELS
+from .data import get_fashion_mnist_labels
 
 BACKEND = 'torch'
 __all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'RunRecord', 'Timer',
@@ -49,11 +49,6 @@ def try_all_gpus():
         torch.device('cpu')]
 
 
-def get_fashion_mnist_labels(labels):
-    """Text labels of Fashion-MNIST class indices."""
-    return [FASHION_MNIST_LABELS[int(i)] for i in labels]
-
-
 class DataLoader:
     """In-memory mini-batches as tensors: X float32 (n, 1, h, w) in [0, 1], y int64."""
 
@@ -74,10 +69,7 @@ class DataLoader:
 
 
 def _load(name, batch_size, resize, root):
-    core.check_positive_int('batch_size', batch_size)
-    core.check_resize(resize)
-    train = core.split_arrays(name, 'train', root)
-    test = core.split_arrays(name, 'test', root)
+    train, test = core.train_test_arrays(name, batch_size, resize, root)
     return (DataLoader(*train, batch_size, shuffle=True, resize=resize),
             DataLoader(*test, batch_size, shuffle=False, resize=resize))
 

@@ -21,6 +21,8 @@ RECIPES = {
     'lenet-v2': ('v2', {}),
     'ex1-window3': ('v1', dict(kernel1=3)),
     'ex2-channels10': ('v1', dict(channels1=10)),
+    'ex3-relu-lr0.9': ('v1', dict(activation='relu')),
+    'ex3-relu-lr0.01': ('v1', dict(activation='relu', lr=0.01)),
     'ex4-maxpool': ('v2', dict(pool='max')),
 }
 

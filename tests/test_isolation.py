@@ -13,7 +13,8 @@ def run(code):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-REPORT = "import sys, json; print(json.dumps(sorted(m for m in ('mxnet', 'torch', 'd2l', 'd2lzh') if m in sys.modules)))"
+REPORT = ("import sys, json; print(json.dumps(sorted("
+          "m for m in ('mxnet', 'torch', 'd2l', 'd2lzh') if m in sys.modules)))")
 
 
 @pytest.mark.parametrize('statement, loaded', [

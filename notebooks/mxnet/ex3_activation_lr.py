@@ -1,0 +1,158 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: "Python 3 (d2l: MXNet + PyTorch)"
+#     language: python
+#     name: d2l-lenet
+# ---
+
+# %% [markdown]
+# # 练习 3：激活函数 × 学习率 · MXNet
+#
+# 种子文档 000 里，同一位同学把配方 v1 的 sigmoid 全部换成 ReLU、学习率仍为 0.9：5 轮里损失一直是
+# 2.3036，训练和测试准确率都停在 10%（等于瞎猜）。把学习率降到 0.01 后 ReLU 网络正常训练，测试准确率
+# 0.761。这里先复现这两次运行，再用每一步的损失、梯度和“死”单元的比例解释原因，最后在
+# lr ∈ {0.01, 0.03, 0.1, 0.3, 0.9} 上扫描 sigmoid 与 ReLU。配对的 PyTorch 笔记本结构相同。
+
+# %%
+import contextlib
+import io
+import math
+
+from d2l_compat import mxnet as d2l
+from d2l_compat import bands
+from d2l_compat.animator import Animator
+from mxnet import autograd, gluon, init, nd
+from mxnet.gluon import loss as gloss, nn
+
+d2l.set_seed(0)
+batch_size, num_epochs = 256, 5
+train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
+ctx = d2l.try_gpu()
+
+
+def lenet_v1(activation):
+    """配方 v1 的 LeNet，激活函数可换。"""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(channels=6, kernel_size=5, activation=activation),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Conv2D(channels=16, kernel_size=5, activation=activation),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Dense(120, activation=activation),
+            nn.Dense(84, activation=activation),
+            nn.Dense(10))
+    return net
+
+
+def train(activation, lr, recipe=None):
+    net = lenet_v1(activation)
+    net.initialize(force_reinit=True, ctx=ctx, init=init.Xavier())
+    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
+    record = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
+                           recipe=recipe)
+    return net, record
+
+# %% [markdown]
+# ## ReLU，学习率 0.9
+
+# %%
+relu_net, record = train('relu', 0.9, recipe='ex3-relu-lr0.9')
+
+# %%
+bands.check(record)
+
+# %% [markdown]
+# ## 为什么停在 10%：逐步看损失、梯度和死单元
+#
+# 从同一个种子重新初始化，用 lr 0.9 手动走前 60 步，记录每一步的平均损失、全部参数梯度的 2 范数，
+# 以及各层“死”单元的比例：在整个批量上输出全为 0 的 ReLU 单元（对卷积层按每个通道的每个位置计）。
+# 死单元的梯度恒为 0，一旦第一层全部死亡，网络的输出就与输入无关。
+
+# %%
+def dead_fraction(a):
+    return ((a.reshape((a.shape[0], -1)) > 0).sum(axis=0) == 0).mean().asscalar()
+
+
+d2l.set_seed(0)
+net = lenet_v1('relu')
+net.initialize(ctx=ctx, init=init.Xavier())
+trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.9})
+loss = gloss.SoftmaxCrossEntropyLoss()
+for i, (X, y) in zip(range(60), train_iter):
+    with autograd.record():
+        out, acts = X, []
+        for layer in net:
+            out = layer(out)
+            acts.append(out)
+        l = loss(out, y).mean()
+    l.backward()
+    grad_norm = math.sqrt(sum((p.grad() ** 2).sum().asscalar()
+                              for p in net.collect_params().values()))
+    dead = [dead_fraction(acts[k]) for k in (0, 2, 4, 5)]
+    trainer.step(1)  # l 已是批量平均，与 train_ch5 中 step(batch_size) 对求和损失等价
+    if i < 8 or i % 10 == 9:
+        print(f'step {i + 1:2d}  loss {l.asscalar():.4f}  grad norm {grad_norm:8.2f}  dead '
+              + ' '.join(f'{d:.2f}' for d in dead))
+
+# %% [markdown]
+# 训练 5 轮后的网络也是如此：第一层卷积的单元全部死亡，它的权重梯度为 0，所有样本的输出相同，
+# 损失停在均匀分布的交叉熵 ln 10 ≈ 2.3026 附近。下面的断言在这一解释不再成立时会报错。
+
+# %%
+X, y = next(iter(test_iter))
+with autograd.record():
+    conv1_out = relu_net[0](X.as_in_context(ctx))
+    out = X.as_in_context(ctx)
+    for layer in relu_net:
+        out = layer(out)
+    l = loss(out, y.as_in_context(ctx)).mean()
+l.backward()
+first_layer_dead = dead_fraction(conv1_out)
+conv1_grad = relu_net[0].weight.grad().abs().max().asscalar()
+spread = (out.max(axis=0) - out.min(axis=0)).max().asscalar()
+print(f'第一层死单元比例 {first_layer_dead:.2f}; 第一层权重梯度的最大绝对值 {conv1_grad:.1e}; '
+      f'各样本输出的最大差 {spread:.1e}; 损失 - ln 10 = {l.asscalar() - math.log(10):+.4f}')
+assert first_layer_dead == 1.0 and conv1_grad == 0.0 and spread < 1e-4
+
+# %% [markdown]
+# ## ReLU，学习率 0.01
+
+# %%
+_, record = train('relu', 0.01, recipe='ex3-relu-lr0.01')
+
+# %%
+bands.check(record)
+
+# %% [markdown]
+# ## 学习率扫描：sigmoid 与 ReLU
+#
+# 每个组合都从种子 0 开始训练 5 轮（配方 v1 的其他设置不变），只打印最终测试准确率。
+# 这些单次运行没有测区间，只看趋势。
+
+# %%
+lrs = [0.01, 0.03, 0.1, 0.3, 0.9]
+sweep = {}
+for activation in ('sigmoid', 'relu'):
+    for lr in lrs:
+        d2l.set_seed(0)
+        with contextlib.redirect_stdout(io.StringIO()):  # 只保留最后一行
+            _, rec = train(activation, lr)
+        sweep[activation, lr] = rec.test_acc
+        print(f'{activation:7s} lr {lr:<4}: test acc {rec.test_acc:.4f}')
+
+# %%
+animator = Animator(xlabel='learning rate', ylabel='test acc', xscale='log',
+                    legend=['sigmoid', 'relu'], xlim=[0.008, 1.1], ylim=[0, 1])
+for lr in lrs:
+    animator.add(lr, [sweep['sigmoid', lr], sweep['relu', lr]])
+animator.show()
+
+# %% [markdown]
+# ## 结论
+#
+# CONCLUSION
