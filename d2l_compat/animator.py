@@ -69,9 +69,16 @@ class Animator:
         from IPython import get_ipython
         from IPython.display import display
 
-        if get_ipython() is None:  # a plain interpreter: nothing to show on; use save()
+        shell = get_ipython()
+        if shell is None:  # a plain interpreter: nothing to show on; use save()
             return
         if self._handle is None:
+            # Without pyplot no backend has told IPython how to draw a Figure: register PNG
+            # (what `%matplotlib inline` does), or the cell would show only '<Figure ...>'.
+            from IPython.core.pylabtools import print_figure
+            from matplotlib.figure import Figure
+            shell.display_formatter.formatters['image/png'].for_type(
+                Figure, lambda fig: print_figure(fig, 'png', bbox_inches='tight'))
             self._handle = display(self.fig, display_id=True)
         else:
             self._handle.update(self.fig)
