@@ -1,6 +1,7 @@
 """Accuracy bands measured on the real data (bands.json) and the check notebooks run."""
 import json
 import os
+import statistics
 
 BANDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bands.json')
 METRICS = ('loss', 'train_acc', 'test_acc')
@@ -47,18 +48,17 @@ def check(record, key=None, path=None):
         raise OutOfBandError(f'{key}: ' + '; '.join(failures))
 
 
+def spread(values):
+    """'mean ± sd [min, max]' of a few final metrics (sd 0 for a single value)."""
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{statistics.mean(values):.4f} ± {sd:.4f} [{min(values):.4f}, {max(values):.4f}]'
+
+
 def summary(keys, path=None):
     """Print, per key, final loss and test accuracy over the banded seeds: mean ± sd [min, max]."""
-    import statistics
-
     bands = load(path)['bands']
     print(f'{"recipe/backend":<24} {"seeds":>5}  {"loss":<30} test acc')
     for key in keys:
         runs = bands[key]['runs']
-        cells = []
-        for metric in ('loss', 'test_acc'):
-            values = [run[metric] for run in runs]
-            sd = statistics.stdev(values) if len(values) > 1 else 0.0
-            cells.append(f'{statistics.mean(values):.4f} ± {sd:.4f} '
-                         f'[{min(values):.4f}, {max(values):.4f}]')
+        cells = [spread([run[metric] for run in runs]) for metric in ('loss', 'test_acc')]
         print(f'{key:<24} {len(runs):>5}  {cells[0]:<30} {cells[1]}')

@@ -108,11 +108,6 @@ def check_resize(resize):
     return (size, size)
 
 
-def loader_workers():
-    """Worker processes for loading: the arrays are in memory, so none is needed."""
-    return 0
-
-
 class IndexBatches:
     """Index arrays of the mini-batches of one epoch, reshuffled each epoch if asked."""
 

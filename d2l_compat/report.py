@@ -3,7 +3,6 @@ import collections
 import contextlib
 import io
 import os
-import statistics
 
 from . import bands as bands_mod
 from .core import load_records
@@ -95,9 +94,7 @@ def seed_table(recipe, bands):
         cells, ranges = [], []
         for b in BACKENDS:
             values = [r[key] for r in entries[b]['runs']]
-            sd = statistics.stdev(values) if len(values) > 1 else 0.0
-            cells.append(f'{statistics.mean(values):.4f} ± {sd:.4f} '
-                         f'[{min(values):.4f}, {max(values):.4f}]')
+            cells.append(bands_mod.spread(values))
             ranges.append((min(values), max(values)))
         overlap = ranges[0][0] <= ranges[1][1] and ranges[1][0] <= ranges[0][1]
         lines.append(f'| {label} | ' + ' | '.join(cells) + f' | {"yes" if overlap else "no"} |')
