@@ -32,7 +32,7 @@ class Animator:
         ax.set_ylabel(ylabel)
         ax.set_xscale(xscale)
         ax.set_yscale(yscale)
-        if xlim:
+        if xlim and xlim[0] != xlim[1]:  # a one-epoch run: let matplotlib pick the range
             ax.set_xlim(xlim)
         if ylim:
             ax.set_ylim(ylim)
@@ -73,12 +73,7 @@ class Animator:
         if shell is None:  # a plain interpreter: nothing to show on; use save()
             return
         if self._handle is None:
-            # Without pyplot no backend has told IPython how to draw a Figure: register PNG
-            # (what `%matplotlib inline` does), or the cell would show only '<Figure ...>'.
-            from IPython.core.pylabtools import print_figure
-            from matplotlib.figure import Figure
-            shell.display_formatter.formatters['image/png'].for_type(
-                Figure, lambda fig: print_figure(fig, 'png', bbox_inches='tight'))
+            _register_png(shell)
             self._handle = display(self.fig, display_id=True)
         else:
             self._handle.update(self.fig)
@@ -94,3 +89,38 @@ class Animator:
         self._redraw()
         self.fig.savefig(path, format='png', dpi=100, bbox_inches='tight')
         return path
+
+
+def _register_png(shell):
+    """Tell IPython to draw a Figure as PNG (what `%matplotlib inline` does); without pyplot
+    nothing else does, and a cell would show only '<Figure ...>'."""
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+    shell.display_formatter.formatters['image/png'].for_type(
+        Figure, lambda fig: print_figure(fig, 'png', bbox_inches='tight'))
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+    """Plot a list of 2-D numpy images in a grid (d2l.show_images); returns the axes."""
+    from matplotlib.figure import Figure
+
+    if len(imgs) > num_rows * num_cols:
+        raise ValueError(f'show_images: {len(imgs)} images do not fit {num_rows}x{num_cols}')
+    fig = Figure(figsize=(num_cols * scale, num_rows * scale))
+    axes = fig.subplots(num_rows, num_cols, squeeze=False).flatten()
+    for i, ax in enumerate(axes):
+        ax.axes.get_xaxis().set_visible(False)
+        ax.axes.get_yaxis().set_visible(False)
+        if i < len(imgs):
+            ax.imshow(imgs[i], cmap='gray')
+            if titles:
+                ax.set_title(titles[i])
+        else:
+            ax.set_axis_off()
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is not None:
+        from IPython.display import display
+        _register_png(shell)
+        display(fig)
+    return axes

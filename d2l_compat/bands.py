@@ -24,19 +24,25 @@ def load(path=None):
         raise ValueError(f'{path}: not a bands file ({e})') from e
 
 
+def key_for(recipe, backend, capped=None):
+    """'recipe/backend' on the full data, 'recipe/backend@profile' under caps (config.profile)."""
+    from .config import profile
+    name = profile(capped)
+    return f'{recipe}/{backend}' + ('' if name == 'full' else f'@{name}')
+
+
 def check(record, key=None, path=None):
     """Print each final metric beside its band; raise OutOfBandError if one is outside.
 
-    Returns None, so a notebook cell that ends with it shows only the printed lines."""
-    key = key or f'{record.recipe}/{record.backend}'
-    capped = {k: v for k, v in record.host.items()
-              if k in ('max_train_examples', 'max_epochs') and v}
-    if capped:
-        raise ValueError(f'{key}: the bands were measured on the full data at the book\'s '
-                         f'epochs; this run was capped ({capped})')
+    A capped run (D2L_MAX_*) is held to the band measured under the same caps, never to
+    the full-data one. Returns None, so a cell ending with it shows only the printed lines."""
+    capped = {k: v for k, v in record.host.items() if k.startswith('max_') and v}
+    key = key or key_for(record.recipe, record.backend, capped)
     bands = load(path)['bands']
     if key not in bands:
-        raise KeyError(f'no band for {key!r}; known: {sorted(bands)}')
+        caps = ' '.join(f'D2L_{k.upper()}={v}' for k, v in capped.items())
+        raise KeyError(f'no band for {key!r}; measure it with `{caps + " " if caps else ""}'
+                       f'python scripts/measure_bands.py --recipes {record.recipe}`')
     failures = []
     for metric in METRICS:
         value, (lo, hi) = getattr(record, metric), bands[key][metric]
@@ -55,10 +61,16 @@ def spread(values):
 
 
 def summary(keys, path=None):
-    """Print, per key, final loss and test accuracy over the banded seeds: mean ± sd [min, max]."""
+    """Print, per key, final loss and test accuracy over the banded seeds: mean ± sd [min, max].
+
+    A key without '@profile' means the profile this process runs under (its D2L_MAX_* caps);
+    'recipe/backend@full' names the full-data band whatever the caps."""
     bands = load(path)['bands']
-    print(f'{"recipe/backend":<24} {"seeds":>5}  {"loss":<30} test acc')
+    keys = [key[:-len('@full')] if key.endswith('@full') else
+            key if '@' in key else key_for(*key.split('/')) for key in keys]
+    width = max([24] + [len(key) + 1 for key in keys])
+    print(f'{"recipe/backend":<{width}} {"seeds":>5}  {"loss":<30} test acc')
     for key in keys:
         runs = bands[key]['runs']
         cells = [spread([run[metric] for run in runs]) for metric in ('loss', 'test_acc')]
-        print(f'{key:<24} {len(runs):>5}  {cells[0]:<30} {cells[1]}')
+        print(f'{key:<{width}} {len(runs):>5}  {cells[0]:<30} {cells[1]}')

@@ -7,6 +7,7 @@ ENV_VARS = {
     "D2L_RESULTS": "JSON-lines file that trainers append their run records to",
     "D2L_NUM_THREADS": "CPU threads for MXNet and PyTorch (default: all cores)",
     "D2L_MAX_TRAIN_EXAMPLES": "cap on training examples per epoch (heavy exercises)",
+    "D2L_MAX_TEST_EXAMPLES": "cap on test examples evaluated (heavy exercises)",
     "D2L_MAX_EPOCHS": "cap on epochs (heavy exercises)",
     "D2L_ANIMATOR": "live | final | off: how Animator shows its figure",
 }
@@ -48,9 +49,33 @@ def max_train_examples():
     return _positive_int("D2L_MAX_TRAIN_EXAMPLES")
 
 
+def max_test_examples():
+    """Cap on test examples (D2L_MAX_TEST_EXAMPLES), or None."""
+    return _positive_int("D2L_MAX_TEST_EXAMPLES")
+
+
 def max_epochs():
     """Cap on epochs (D2L_MAX_EPOCHS), or None."""
     return _positive_int("D2L_MAX_EPOCHS")
+
+
+CAPS = {"max_train_examples": ("D2L_MAX_TRAIN_EXAMPLES", "train"),
+        "max_test_examples": ("D2L_MAX_TEST_EXAMPLES", "test"),
+        "max_epochs": ("D2L_MAX_EPOCHS", "epochs")}
+
+
+def caps():
+    """The caps in force, {'max_train_examples': 4096, ...}; empty on the full data."""
+    found = {key: _positive_int(var) for key, (var, _) in CAPS.items()}
+    return {key: value for key, value in found.items() if value}
+
+
+def profile(capped=None):
+    """'full', or a name for a set of caps such as 'train4096-test2048-epochs2'."""
+    capped = caps() if capped is None else {k: v for k, v in capped.items() if v}
+    if not capped:
+        return "full"
+    return "-".join(f"{CAPS[key][1]}{capped[key]}" for key in CAPS if key in capped)
 
 
 def animator_mode():

@@ -141,6 +141,10 @@ class ArrayBatches:
     def __len__(self):
         return len(self.indices)
 
+    @property
+    def num_examples(self):
+        return len(self.labels)
+
     def __iter__(self):
         for idx in self.indices:
             # Divide in float32, as ToTensor does, so values match upstream bit for bit.
@@ -148,12 +152,32 @@ class ArrayBatches:
             yield X, self.labels[idx].astype(self.label_dtype)
 
 
+class Normalize:
+    """A loader whose images are (X - mean) / std, like torchvision's Normalize((m,), (s,))."""
+
+    def __init__(self, data_iter, mean, std):
+        if not std > 0:
+            raise ValueError(f'Normalize: std must be > 0, not {std!r}')
+        self.data_iter, self.mean, self.std = data_iter, float(mean), float(std)
+
+    def __len__(self):
+        return len(self.data_iter)
+
+    @property
+    def num_examples(self):
+        return getattr(self.data_iter, 'num_examples', None)
+
+    def __iter__(self):
+        for X, y in self.data_iter:
+            yield (X - self.mean) / self.std, y
+
+
 def split_arrays(name, split, root=None):
-    """Images and labels of a split, with D2L_MAX_TRAIN_EXAMPLES applied to 'train'."""
+    """Images and labels of a split, with D2L_MAX_TRAIN/TEST_EXAMPLES applied (first n)."""
     from .data import load_split
 
     images, labels = load_split(name, split, root)
-    cap = config.max_train_examples() if split == 'train' else None
+    cap = config.max_train_examples() if split == 'train' else config.max_test_examples()
     if cap and cap < len(labels):
         images, labels = images[:cap], labels[:cap]
     return images, labels
@@ -185,7 +209,8 @@ class RunRecord:
     host: dict = dataclasses.field(default_factory=lambda: {
         'machine': platform.machine(), 'processor': platform.processor() or platform.machine(),
         'cores': os.cpu_count(), 'threads': config.num_threads(),
-        'max_train_examples': config.max_train_examples(), 'max_epochs': config.max_epochs()})
+        'max_train_examples': config.max_train_examples(),
+        'max_test_examples': config.max_test_examples(), 'max_epochs': config.max_epochs()})
 
     def add_epoch(self, loss, train_acc, test_acc, seconds, examples):
         """Append one epoch's metrics."""

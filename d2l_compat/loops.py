@@ -84,6 +84,31 @@ def train_ch6_loop(step, evaluate, to_float, train_iter, num_epochs, record, res
     return record
 
 
+def train_slides_loop(step, evaluate, to_float, train_iter, num_epochs, record, results):
+    """The course slides' loop (PyTorch tutorial style): loss every 100 batches, test per epoch.
+
+    ``evaluate()`` returns (mean test loss over batches, test accuracy)."""
+    size = getattr(train_iter, 'num_examples', None) or '?'
+    for epoch in range(num_epochs):
+        print(f'Epoch {epoch + 1}\n-------------------------------')
+        start, sums = time.time(), _Sums(to_float)
+        for batch, (X, y) in enumerate(train_iter):
+            if not record.batch_size:
+                record.batch_size = len(y)
+            loss_sum, hits, n = step(X, y)
+            sums.add(loss_sum, hits, n)
+            if batch % 100 == 0:  # one host sync per 100 batches, as the slides print
+                current = sums.n
+                print(f'loss: {to_float(loss_sum) / n:>7f}  [{current:>5d}/{size:>5}]')
+        test_loss, test_acc = evaluate()
+        print(f'Test Error: \n Accuracy: {100 * test_acc:>0.1f}%, Avg loss: {test_loss:>8f} \n')
+        train_l, train_acc = sums.means()
+        record.train_examples = sums.n
+        record.add_epoch(train_l, train_acc, test_acc, time.time() - start, sums.n)
+    record.save(results)
+    return record
+
+
 def new_record(backend, trainer, device, recipe, lr, batch_size, num_epochs):
     """A RunRecord for a run about to start, with the current seed."""
     return RunRecord(backend, trainer, str(device), recipe, core.current_seed(), lr,

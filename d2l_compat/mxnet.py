@@ -8,9 +8,9 @@ import os
 import sys
 import weakref
 
-from . import config, core, loops
+from . import animator, config, core, loops
 from .animator import Animator
-from .core import Accumulator, RunRecord, Timer
+from .core import Accumulator, Normalize, RunRecord, Timer
 from .data import get_fashion_mnist_labels
 
 if 'mxnet' not in sys.modules:
@@ -48,10 +48,10 @@ with _native_stderr_silenced():
     nd.zeros((1,)).wait_to_read()
 
 BACKEND = 'mxnet'
-__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'RunRecord', 'Timer',
+__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'Normalize', 'RunRecord', 'Timer',
            'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu', 'get_fashion_mnist_labels',
            'load_data_fashion_mnist', 'load_data_mnist', 'set_seed', 'train_ch5', 'train_ch6',
-           'try_all_gpus', 'try_gpu']
+           'show_images', 'train_slides', 'try_all_gpus', 'try_gpu']
 
 
 def set_seed(seed):
@@ -93,6 +93,10 @@ class DataLoader:
 
     def __len__(self):
         return len(self._batches)
+
+    @property
+    def num_examples(self):
+        return self._batches.num_examples
 
     def __iter__(self):
         for X, y in self._batches:
@@ -234,3 +238,39 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
     record = loops.new_record(BACKEND, 'train_ch6', device, recipe, lr, None, num_epochs)
     return loops.train_ch6_loop(step, lambda: evaluate_accuracy(test_iter, net, device),
                                 _to_float, train_iter, num_epochs, record, results)
+
+
+def _loss_and_accuracy(net, data_iter, ctx):
+    """(mean over batches of the mean loss, accuracy): what the slides' test loop prints."""
+    model, loss = _fast(net), gloss.SoftmaxCrossEntropyLoss()
+    total = nd.zeros((1,), ctx=ctx, dtype='float64')
+    hits, n, batches = nd.zeros((1,), ctx=ctx, dtype='float64'), 0, 0
+    for X, y in data_iter:
+        X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+        y_hat = model(X)
+        total += loss(y_hat, y).mean().astype('float64')
+        hits += (y_hat.argmax(axis=1) == y.astype('float32')).sum().astype('float64')
+        n, batches = n + y.size, batches + 1
+    if n == 0:
+        raise ValueError('train_slides: test_iter yielded no examples')
+    return total.asscalar() / batches, hits.asscalar() / n
+
+
+def train_slides(net, train_iter, test_iter, num_epochs, trainer, device,
+                 *, recipe=None, results=None):
+    """The course slides' loop: mean loss, ``trainer.step`` per batch, loss every 100 batches.
+
+    The net is initialised by the caller; returns a RunRecord like ``train_ch5``."""
+    num_epochs = core.check_epochs(num_epochs)
+    loops.check_batches(train_iter)
+    step = _step(_fast(net), gloss.SoftmaxCrossEntropyLoss(), trainer, device)
+    record = loops.new_record(BACKEND, 'train_slides', device, recipe,
+                              float(trainer.learning_rate), None, num_epochs)
+    return loops.train_slides_loop(step, lambda: _loss_and_accuracy(net, test_iter, device),
+                                   _to_float, train_iter, num_epochs, record, results)
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+    """Plot images (arrays of shape (h, w)) in a grid, as d2l.show_images; returns the axes."""
+    return animator.show_images([img.asnumpy() if hasattr(img, 'asnumpy') else img for img in imgs],
+                                num_rows, num_cols, titles, scale)

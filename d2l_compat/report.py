@@ -5,6 +5,7 @@ import io
 import os
 
 from . import bands as bands_mod
+from .config import profile
 from .core import load_records
 
 BACKENDS = ('mxnet', 'torch')
@@ -73,16 +74,22 @@ def recipe_table(runs):
              ('examples/s', lambda r: f'{r.train_examples / seconds_per_epoch(r):,.0f}'),
              ('epochs', lambda r: str(len(r.epochs))),
              ('trainer', lambda r: r.trainer), ('device', lambda r: r.device),
-             ('seed', lambda r: str(r.seed)), ('band', verdict)]
+             ('seed', lambda r: str(r.seed)),
+             ('profile', lambda r: profile(caps_of(r))), ('band', verdict)]
     for label, fn in extra:
         lines.append(f'| {label} | ' + ' | '.join(fn(get[b]) if get[b] else '—'
                                                   for b in BACKENDS) + ' | |')
     return '\n'.join(lines)
 
 
-def seed_table(recipe, bands):
+def caps_of(record):
+    """The D2L_MAX_* caps a run was made under ({} on the full data)."""
+    return {k: v for k, v in record.host.items() if k.startswith('max_') and v}
+
+
+def seed_table(recipe, bands, caps=None):
     """Mean ± standard deviation and range of the final metrics over the banded seeds."""
-    entries = {b: bands.get(f'{recipe}/{b}') for b in BACKENDS}
+    entries = {b: bands.get(bands_mod.key_for(recipe, b, caps or {})) for b in BACKENDS}
     if not all(entries.values()):
         return '_No multi-seed runs for this recipe._'
     n = len(entries['mxnet']['runs'])
@@ -142,7 +149,8 @@ def build(records_path, out_dir, bands_path=None):
              '']
     for recipe, runs in by_recipe.items():
         plot_recipe(recipe, runs, os.path.join(out_dir, f'{recipe}.png'))
-        parts += [f'## {recipe}', '', recipe_table(runs), '', seed_table(recipe, bands), '',
+        caps = caps_of(next(iter(runs.values())))
+        parts += [f'## {recipe}', '', recipe_table(runs), '', seed_table(recipe, bands, caps), '',
                   f'![{recipe}: loss and accuracy per epoch]({recipe}.png)', '']
     parts += ['## Known, intended differences', '', KNOWN_DIFFERENCES]
     text = '\n'.join(parts)

@@ -8,16 +8,16 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from . import config, core, loops
+from . import animator, config, core, loops
 from .animator import Animator
-from .core import Accumulator, RunRecord, Timer
+from .core import Accumulator, Normalize, RunRecord, Timer
 from .data import get_fashion_mnist_labels
 
 BACKEND = 'torch'
-__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'RunRecord', 'Timer',
+__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'Normalize', 'RunRecord', 'Timer',
            'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu', 'get_fashion_mnist_labels',
            'load_data_fashion_mnist', 'load_data_mnist', 'set_seed', 'train_ch5', 'train_ch6',
-           'try_all_gpus', 'try_gpu']
+           'show_images', 'train_slides', 'try_all_gpus', 'try_gpu']
 
 
 def _use_all_cores():
@@ -58,6 +58,10 @@ class DataLoader:
 
     def __len__(self):
         return len(self._batches)
+
+    @property
+    def num_examples(self):
+        return self._batches.num_examples
 
     def __iter__(self):
         for X, y in self._batches:
@@ -205,3 +209,43 @@ def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
                               float(trainer.param_groups[0]['lr']), batch_size, num_epochs)
     return loops.train_ch5_loop(step, lambda: evaluate_accuracy_gpu(net, test_iter, ctx),
                                 _to_float, train_iter, num_epochs, record, results)
+
+
+def _loss_and_accuracy(net, data_iter, device):
+    """(mean over batches of the mean loss, accuracy): what the slides' test loop prints."""
+    net.eval()
+    loss, memory_format = nn.CrossEntropyLoss(), _memory_format(net)
+    total = torch.zeros((), dtype=torch.float64, device=device)
+    hits, n, batches = torch.zeros((), dtype=torch.float64, device=device), 0, 0
+    with torch.inference_mode():
+        for X, y in data_iter:
+            X, y = _to(X, device, memory_format), y.to(device)
+            y_hat = net(X)
+            total += loss(y_hat, y).double()
+            hits += _hits(y_hat, y)
+            n, batches = n + y.numel(), batches + 1
+    if n == 0:
+        raise ValueError('train_slides: test_iter yielded no examples')
+    return total.item() / batches, hits.item() / n
+
+
+def train_slides(net, train_iter, test_iter, num_epochs, trainer, device,
+                 *, recipe=None, results=None):
+    """The course slides' loop: mean loss, ``optimizer.step()`` per batch, loss every 100 batches.
+
+    ``trainer`` is a torch optimizer; the net is initialised by the caller. Returns a RunRecord."""
+    num_epochs = core.check_epochs(num_epochs)
+    loops.check_batches(train_iter)
+    _use_all_cores()
+    net.to(device)
+    step = _step(net, nn.CrossEntropyLoss(), trainer, device, _memory_format(net))
+    record = loops.new_record(BACKEND, 'train_slides', device, recipe,
+                              float(trainer.param_groups[0]['lr']), None, num_epochs)
+    return loops.train_slides_loop(step, lambda: _loss_and_accuracy(net, test_iter, device),
+                                   _to_float, train_iter, num_epochs, record, results)
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+    """Plot images (arrays of shape (h, w)) in a grid, as d2l.show_images; returns the axes."""
+    return animator.show_images([img.detach().cpu().numpy() if torch.is_tensor(img) else img for img in imgs],
+                                num_rows, num_cols, titles, scale)

@@ -22,7 +22,8 @@ MXNET_MATCHES = [('try_gpu', 'd2lzh', 'try_gpu'),
                  ('train_ch5', 'd2lzh', 'train_ch5'),
                  ('train_ch6', 'd2l', 'train_ch6'),
                  ('evaluate_accuracy_gpu', 'd2l', 'evaluate_accuracy_gpu'),
-                 ('accuracy', 'd2l', 'accuracy')]
+                 ('accuracy', 'd2l', 'accuracy'),
+                 ('show_images', 'd2l', 'show_images')]
 TORCH_MATCHES = [('try_gpu', 'd2l', 'try_gpu'),
                  ('load_data_fashion_mnist', 'd2l', 'load_data_fashion_mnist'),
                  ('accuracy', 'd2l', 'accuracy'),
@@ -32,7 +33,8 @@ TORCH_MATCHES = [('try_gpu', 'd2l', 'try_gpu'),
                  ('evaluate_accuracy', 'd2lzh', 'evaluate_accuracy'),
                  ('Accumulator', 'd2l', 'Accumulator'),
                  ('Timer', 'd2l', 'Timer'),
-                 ('Animator', 'd2l', 'Animator')]
+                 ('Animator', 'd2l', 'Animator'),
+                 ('show_images', 'd2l', 'show_images')]
 
 
 def test_same_public_names():

@@ -4,19 +4,21 @@ import sys
 
 import pytest
 
-from d2l_compat import bands, core
+from d2l_compat import bands, config, core
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'scripts'))
 import recipes  # noqa: E402
 
 
-def test_every_recipe_and_backend_has_a_band_from_five_seeds():
+def test_every_recipe_and_backend_has_a_band_in_the_profile_it_runs_under():
     table = bands.load()['bands']
-    assert sorted(table) == sorted(f'{r}/{b}' for r in recipes.RECIPES
-                                   for b in ('mxnet', 'torch'))
+    expected = {bands.key_for(r, b, recipes.CAPPED.get(r, {})): r
+                for r in recipes.RECIPES for b in ('mxnet', 'torch')}
+    assert sorted(table) == sorted(expected)
     for key, entry in table.items():
-        assert len(entry['runs']) >= 5, key
+        assert len(entry['runs']) >= recipes.BAND_SEEDS.get(expected[key], 5), key
+        assert entry.get('caps', {}) == recipes.CAPPED.get(expected[key], {}), key
         for metric in bands.METRICS:
             lo, hi = entry[metric]
             values = [run[metric] for run in entry['runs']]
@@ -41,9 +43,18 @@ def test_check_passes_inside_and_fails_outside(capsys):
     assert 'test_acc 0.1000 OUTSIDE band' in capsys.readouterr().out
 
 
-def test_capped_runs_and_unknown_recipes_are_refused(tmp_path):
-    with pytest.raises(ValueError, match='capped'):
+def test_capped_runs_are_held_to_the_band_of_their_caps(tmp_path, capsys):
+    # lenet-v1 was banded on the full data only: a capped run of it has no band to meet.
+    with pytest.raises(KeyError, match='lenet-v1/mxnet@train1000.*D2L_MAX_TRAIN_EXAMPLES=1000'):
         bands.check(record_with(0.8, max_train_examples=1000))
+    name, caps = next(iter(recipes.CAPPED.items()))
+    entry = bands.load()['bands'][bands.key_for(name, 'torch', caps)]
+    record = core.RunRecord('torch', 'train_ch6', 'cpu', name)
+    mid = lambda m: sum(entry[m]) / 2  # noqa: E731
+    record.add_epoch(mid('loss'), mid('train_acc'), mid('test_acc'), 1.0, 100)
+    record.host.update(caps)
+    bands.check(record)
+    assert f"{name}/torch@{config.profile(caps)} test_acc" in capsys.readouterr().out
     record = record_with(0.8)
     record.recipe = 'alexnet'
     with pytest.raises(KeyError, match='no band'):
@@ -61,3 +72,16 @@ def test_a_wrong_learning_rate_lands_outside_the_band(backend, monkeypatch):
     assert len(record.epochs) == 5  # the full recipe, only the learning rate differs
     with pytest.raises(bands.OutOfBandError):
         bands.check(record)
+
+
+def test_each_notebook_runs_under_the_caps_its_bands_were_measured_with(monkeypatch):
+    notebooks = sorted((ROOT / 'notebooks').glob('*/*.ipynb'))
+    capped = {f'{nb.parent.name}/{nb.name}': recipes.caps_for(nb) for nb in notebooks
+              if recipes.caps_for(nb)}
+    assert sorted(capped) == [f'{b}/{n}' for b in ('mxnet', 'pytorch')
+                              for n in ('ex10_alexnet.ipynb', 'ex5_deeper.ipynb')]
+    assert capped['pytorch/ex10_alexnet.ipynb'] == recipes.CAPPED['ex10-alexnet']
+    assert recipes.caps_for('notebooks/mxnet/lenet.ipynb') == {}
+    monkeypatch.setitem(recipes.CAPPED, 'ex5-window', {'max_epochs': 1})
+    with pytest.raises(ValueError, match='capped differently'):
+        recipes.caps_for('notebooks/mxnet/ex5_deeper.ipynb')

@@ -111,3 +111,60 @@ def test_seeded_torch_runs_repeat_and_few_batches_work(few_examples, monkeypatch
     first, second = run(), run()
     assert len(first.epochs) == 2 and first.device == 'cpu'
     assert untimed(first) == untimed(second)
+
+
+def test_profile_names_the_caps(monkeypatch):
+    from d2l_compat import config
+    for var in ('D2L_MAX_TRAIN_EXAMPLES', 'D2L_MAX_TEST_EXAMPLES', 'D2L_MAX_EPOCHS'):
+        monkeypatch.delenv(var, raising=False)
+    assert config.profile() == 'full' and config.caps() == {}
+    monkeypatch.setenv('D2L_MAX_EPOCHS', '2')
+    monkeypatch.setenv('D2L_MAX_TRAIN_EXAMPLES', '512')
+    assert config.profile() == 'train512-epochs2'
+    assert config.caps() == {'max_train_examples': 512, 'max_epochs': 2}
+    monkeypatch.setenv('D2L_MAX_TEST_EXAMPLES', 'lots')
+    with pytest.raises(ValueError, match='D2L_MAX_TEST_EXAMPLES'):
+        config.profile()
+
+
+def test_test_examples_cap_and_normalize(few_examples, monkeypatch):
+    monkeypatch.setenv('D2L_MAX_TEST_EXAMPLES', '300')
+    from d2l_compat import torch as d2l
+    train_iter, test_iter = d2l.load_data_fashion_mnist(128)
+    assert (train_iter.num_examples, test_iter.num_examples) == (1024, 300)
+    norm = d2l.Normalize(test_iter, 0.5, 0.5)
+    assert len(norm) == 3 and norm.num_examples == 300
+    (X, y), (Xn, yn) = next(iter(test_iter)), next(iter(norm))
+    assert float(Xn.min()) == -1.0 and float(Xn.max()) == 1.0
+    assert bool(((Xn - (X - 0.5) / 0.5).abs() < 1e-7).all()) and bool((y == yn).all())
+    with pytest.raises(ValueError, match='std must be > 0'):
+        d2l.Normalize(test_iter, 0.5, 0)
+
+
+@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
+def test_train_slides_prints_every_100_batches_and_records(backend, few_examples, capsys):
+    import importlib
+    d2l = importlib.import_module(f'd2l_compat.{backend}')
+    d2l.set_seed(3)
+    train_iter, test_iter = d2l.load_data_fashion_mnist(8)  # 1024 examples: 128 batches
+    if backend == 'torch':
+        import torch
+        from torch import nn
+        net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        trainer = torch.optim.SGD(net.parameters(), lr=0.1)
+    else:
+        from mxnet import gluon, init
+        from mxnet.gluon import nn
+        net = nn.Sequential()
+        net.add(nn.Dense(10))
+        net.initialize(init.Xavier())
+        trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+    record = d2l.train_slides(net, train_iter, test_iter, 2, trainer, d2l.try_gpu())
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ['Epoch 1', '-------------------------------']
+    progress = [line for line in out if line.startswith('loss: ')]
+    assert [line[-13:] for line in progress] == ['[    8/ 1024]', '[  808/ 1024]'] * 2
+    assert sum(line.startswith(' Accuracy: ') for line in out) == 2
+    assert record.trainer == 'train_slides' and record.batch_size == 8
+    assert len(record.epochs) == 2 and record.train_examples == 1024
+    assert 0.3 < record.test_acc <= 1 and record.loss < 2.3

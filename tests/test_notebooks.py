@@ -49,3 +49,42 @@ def test_pairs_have_the_same_number_of_sections_and_code_cells(name):
     count = lambda p: [c.cell_type for c in jupytext.read(p).cells]  # noqa: E731
     assert count(mx) == count(pt)
     assert len(section_titles(mx)) == len(section_titles(pt))
+
+
+def printed(path, pattern):
+    """Every match of ``pattern`` in a notebook's committed stream outputs."""
+    nb = json.loads(path.read_text())
+    text = ''.join(''.join(o.get('text', '')) for c in nb['cells'] if c['cell_type'] == 'code'
+                   for o in c['outputs'])
+    return re.findall(pattern, text)
+
+
+@pytest.mark.parametrize('backend', ['mxnet', 'pytorch'])
+def test_notebook_nets_are_the_nets_the_bands_were_measured_on(backend):
+    """The exercise notebooks spell their nets out; scripts/recipes.py builds the same ones."""
+    import sys
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    import recipes
+    if backend == 'pytorch':
+        def count(recipe):
+            return sum(p.numel() for p in recipes.torch_net(recipe).parameters())
+    else:
+        from mxnet import nd
+
+        def count(recipe):
+            net = recipes.mxnet_net(recipe)
+            net.initialize()
+            net(nd.zeros((1, 1, 224, 224) if 'alexnet' in recipe else (1, 1, 28, 28)))
+            return sum(p.data().size for p in net.collect_params().values()
+                       if p.grad_req != 'null')
+    folder = ROOT / 'notebooks' / backend
+    table = dict(printed(folder / 'ex5_deeper.ipynb', r'(ex5-[\w-]+) +参数 +([\d,]+)'))
+    assert sorted(table) == sorted(r for r in recipes.RECIPES if r.startswith('ex5-'))
+    for recipe, params in table.items():
+        assert int(params.replace(',', '')) == count(recipe), recipe
+    assert printed(folder / 'ex7_mnist.ipynb', r'参数个数: (\d+)') == [str(count('ex7-mnist-improved'))]
+    (alexnet,) = printed(folder / 'ex10_alexnet.ipynb', r'AlexNet \(224×224\) +参数 +([\d,]+)')
+    assert int(alexnet.replace(',', '')) == count('ex10-alexnet')
+    # LeNet-5: the C3 mask leaves 60,000 trainable weights, as in the paper.
+    assert printed(folder / 'ex9_lenet5.ipynb', r'合计: (\d+)') == ['60000']
+    assert count('ex9-lenet5') == 60000 + 900  # C3 stores all 16x6 windows; 36 are masked
