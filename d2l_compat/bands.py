@@ -36,7 +36,7 @@ def check(record, key=None, path=None):
 
     A capped run (D2L_MAX_*) is held to the band measured under the same caps, never to
     the full-data one. Returns None, so a cell ending with it shows only the printed lines."""
-    capped = {k: v for k, v in record.host.items() if k.startswith('max_') and v}
+    capped = record.caps
     key = key or key_for(record.recipe, record.backend, capped)
     bands = load(path)['bands']
     if key not in bands:

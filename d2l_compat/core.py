@@ -219,6 +219,11 @@ class RunRecord:
             'test_acc': float(test_acc), 'seconds': float(seconds),
             'examples_per_sec': examples / seconds if seconds > 0 else None})
 
+    @property
+    def caps(self):
+        """The D2L_MAX_* caps this run was made under ({} on the full data)."""
+        return {k: v for k, v in self.host.items() if k in config.CAPS and v}
+
     def final(self, key):
         """The last epoch's value of ``key`` (None before any epoch)."""
         return self.epochs[-1][key] if self.epochs else None

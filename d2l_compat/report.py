@@ -75,16 +75,11 @@ def recipe_table(runs):
              ('epochs', lambda r: str(len(r.epochs))),
              ('trainer', lambda r: r.trainer), ('device', lambda r: r.device),
              ('seed', lambda r: str(r.seed)),
-             ('profile', lambda r: profile(caps_of(r))), ('band', verdict)]
+             ('profile', lambda r: profile(r.caps)), ('band', verdict)]
     for label, fn in extra:
         lines.append(f'| {label} | ' + ' | '.join(fn(get[b]) if get[b] else '—'
                                                   for b in BACKENDS) + ' | |')
     return '\n'.join(lines)
-
-
-def caps_of(record):
-    """The D2L_MAX_* caps a run was made under ({} on the full data)."""
-    return {k: v for k, v in record.host.items() if k.startswith('max_') and v}
 
 
 def seed_table(recipe, bands, caps=None):
@@ -149,7 +144,7 @@ def build(records_path, out_dir, bands_path=None):
              '']
     for recipe, runs in by_recipe.items():
         plot_recipe(recipe, runs, os.path.join(out_dir, f'{recipe}.png'))
-        caps = caps_of(next(iter(runs.values())))
+        caps = next(iter(runs.values())).caps
         parts += [f'## {recipe}', '', recipe_table(runs), '', seed_table(recipe, bands, caps), '',
                   f'![{recipe}: loss and accuracy per epoch]({recipe}.png)', '']
     parts += ['## Known, intended differences', '', KNOWN_DIFFERENCES]
