@@ -42,7 +42,8 @@ def check(record, key=None, path=None):
     if key not in bands:
         caps = ' '.join(f'D2L_{k.upper()}={v}' for k, v in capped.items())
         raise KeyError(f'no band for {key!r}; measure it with `{caps + " " if caps else ""}'
-                       f'python scripts/measure_bands.py --recipes {record.recipe}`')
+                       f'python scripts/measure_bands.py --recipes {record.recipe}`'
+                       + ('' if caps else ' (add --no-caps if scripts/recipes.py caps it)'))
     failures = []
     for metric in METRICS:
         value, (lo, hi) = getattr(record, metric), bands[key][metric]

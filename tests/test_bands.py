@@ -15,8 +15,12 @@ def test_every_recipe_and_backend_has_a_band_in_the_profile_it_runs_under():
     table = bands.load()['bands']
     expected = {bands.key_for(r, b, recipes.CAPPED.get(r, {})): r
                 for r in recipes.RECIPES for b in ('mxnet', 'torch')}
-    assert sorted(table) == sorted(expected)
-    for key, entry in table.items():
+    assert set(expected) <= set(table)
+    # Anything else is a capped recipe measured in full (measure_bands.py --no-caps).
+    assert all(key.split('/')[0] in recipes.CAPPED and '@' not in key
+               for key in set(table) - set(expected))
+    for key in expected:
+        entry = table[key]
         assert len(entry['runs']) >= recipes.BAND_SEEDS.get(expected[key], 5), key
         assert entry.get('caps', {}) == recipes.CAPPED.get(expected[key], {}), key
         for metric in bands.METRICS:
