@@ -21,7 +21,7 @@
 # 两个 4096 的全连接层前各有一个 Dropout(0.5)，输入改为 1 个通道；图片放大到 224×224。
 # 训练配方照新版教材第 7.1 节的 AlexNet：`train_ch6`（Xavier）、lr 0.01、批量 128、10 轮。
 #
-# **运行配置。** AlexNet 每个样本的乘加次数是 LeNet 的几千倍（见下表），在这台 2 核 CPU 上
+# **运行配置。** AlexNet 每个样本的乘加次数约是 LeNet 的 1,600 倍（见下表），在这台 2 核 CPU 上
 # 完整数据的一轮要以小时计（下面用实测的每样本耗时估算）。所以本笔记本在
 # 封顶配置下运行：`D2L_MAX_TRAIN_EXAMPLES=512`、`D2L_MAX_TEST_EXAMPLES=256`、`D2L_MAX_EPOCHS=2`
 # （`scripts/recipes.py` 的 `CAPPED`；`make run`、`make test` 与条带都用这个配置）。这样的运行
