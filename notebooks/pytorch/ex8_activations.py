@@ -91,15 +91,15 @@ for name, acts in [('输入', X), ('第一层', layer1), ('第二层', layer2)]:
     print(f'{name}: 套头衫与外套的余弦相似度 {cosine(acts[0], acts[1]):.4f}')
 
 # %%
-d2l.show_images(list(X[:, 0]), 1, 2, titles=['pullover', 'coat'], scale=2);
+axes = d2l.show_images(list(X[:, 0]), 1, 2, titles=['pullover', 'coat'], scale=2)
 
 # %%
-d2l.show_images(list(layer1[0]) + list(layer1[1]), 2, 6,
-                titles=[f'pullover {c}' for c in range(6)] + [f'coat {c}' for c in range(6)]);
+axes = d2l.show_images(list(layer1[0]) + list(layer1[1]), 2, 6,
+                       titles=[f'pullover {c}' for c in range(6)] + [f'coat {c}' for c in range(6)])
 
 # %%
-d2l.show_images(list(layer2[0]) + list(layer2[1]), 4, 8,
-                titles=[f'P{c}' for c in range(16)] + [f'C{c}' for c in range(16)], scale=1);
+axes = d2l.show_images(list(layer2[0]) + list(layer2[1]), 4, 8,
+                       titles=[f'P{c}' for c in range(16)] + [f'C{c}' for c in range(16)], scale=1)
 
 # %% [markdown]
 # ## 结论
