@@ -48,10 +48,11 @@ with _native_stderr_silenced():
     nd.zeros((1,)).wait_to_read()
 
 BACKEND = 'mxnet'
-__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'Normalize', 'RunRecord', 'Timer',
-           'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu', 'get_fashion_mnist_labels',
-           'load_data_fashion_mnist', 'load_data_mnist', 'set_seed', 'train_ch5', 'train_ch6',
-           'show_images', 'train_slides', 'try_all_gpus', 'try_gpu']
+__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'Normalize', 'RunRecord',
+           'Timer', 'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu',
+           'get_fashion_mnist_labels', 'load_data_fashion_mnist', 'load_data_mnist',
+           'set_seed', 'train_ch5', 'train_ch6', 'show_images', 'train_slides', 'try_all_gpus',
+           'try_gpu']
 
 
 def set_seed(seed):
@@ -272,5 +273,5 @@ def train_slides(net, train_iter, test_iter, num_epochs, trainer, device,
 
 def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     """Plot images (arrays of shape (h, w)) in a grid, as d2l.show_images; returns the axes."""
-    return animator.show_images([img.asnumpy() if hasattr(img, 'asnumpy') else img for img in imgs],
-                                num_rows, num_cols, titles, scale)
+    arrays = [img.asnumpy() if hasattr(img, 'asnumpy') else img for img in imgs]
+    return animator.show_images(arrays, num_rows, num_cols, titles, scale)
