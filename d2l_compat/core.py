@@ -250,8 +250,13 @@ class RunRecord:
             return None
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         line = json.dumps(self.to_dict(), sort_keys=True) + '\n'
-        with open(path, 'a', encoding='utf-8') as f:
-            f.write(line)  # one write per record: a reader never sees half a record
+        # One O_APPEND write per record: kernels appending to one file side by side (the
+        # parallel test lanes) never interleave, and a reader never sees half a record.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode('utf-8'))
+        finally:
+            os.close(fd)
         return path
 
 

@@ -1,5 +1,6 @@
 """Neutral helpers: Accumulator, Timer, Animator, run records, seeded determinism."""
 import json
+import multiprocessing
 
 import pytest
 
@@ -56,6 +57,30 @@ def test_run_records_round_trip_and_bad_lines_are_named(tmp_path):
         f.write('{"backend": "torch", "trainer": \n')
     with pytest.raises(ValueError, match=r'runs.jsonl:3: not a run record'):
         core.load_records(path)
+
+
+def _save_many(path, epochs, count):
+    record = core.RunRecord('torch', 'train_ch6', 'cpu', 'lenet-v2', 0, 0.9, 256, epochs)
+    for _ in range(epochs):
+        record.add_epoch(0.5, 0.8, 0.79, 2.0, 60000)
+    for _ in range(count):
+        record.save(path)
+
+
+def test_records_appended_side_by_side_stay_whole(tmp_path):
+    # make test replays notebooks in two lanes that append to one results file; records
+    # of 400 epochs (~60 KB, several buffer sizes) must still land one whole line each
+    path = str(tmp_path / 'runs.jsonl')
+    workers = [multiprocessing.get_context('spawn').Process(target=_save_many,
+                                                            args=(path, 400, 25))
+               for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [w.exitcode for w in workers] == [0] * 4
+    records = core.load_records(path)
+    assert len(records) == 100 and all(len(r.epochs) == 400 for r in records)
 
 
 def test_record_saves_nowhere_without_a_results_file(monkeypatch):
