@@ -162,6 +162,11 @@ def accuracy(y_hat, y):
     return float((y_hat.astype(y.dtype) == y).sum().asscalar())
 
 
+def _hits(y_hat, y):
+    """Correct predictions as a float64 array, left on the device (no host sync)."""
+    return (y_hat.argmax(axis=1) == y.astype('float32')).sum().astype('float64')
+
+
 def evaluate_accuracy(data_iter, net, ctx=None):
     """Accuracy of ``net`` over ``data_iter`` on ``ctx`` (d2lzh; one host sync at the end)."""
     ctxes, model = _contexts(ctx), _fast(net)
@@ -169,9 +174,7 @@ def evaluate_accuracy(data_iter, net, ctx=None):
     for X, y in data_iter:
         for Xs, ys in zip(gluon.utils.split_and_load(X, ctxes),
                           gluon.utils.split_and_load(y, ctxes)):
-            ys = ys.astype('float32')
-            hits = (model(Xs).argmax(axis=1) == ys).sum().astype('float64')
-            acc_sum += hits.as_in_context(ctxes[0])
+            acc_sum += _hits(model(Xs), ys).as_in_context(ctxes[0])
             n += ys.size
     if n == 0:
         raise ValueError('evaluate_accuracy: data_iter yielded no examples')
@@ -199,8 +202,7 @@ def _step(model, loss, trainer, device, step_size=None):
             l = loss(y_hat, y).sum()
         l.backward()
         trainer.step(step_size or X.shape[0])
-        hits = (y_hat.argmax(axis=1) == y.astype('float32')).sum()
-        return l.astype('float64'), hits.astype('float64'), X.shape[0]
+        return l.astype('float64'), _hits(y_hat, y), X.shape[0]
     return step
 
 
@@ -250,7 +252,7 @@ def _loss_and_accuracy(net, data_iter, ctx):
         X, y = X.as_in_context(ctx), y.as_in_context(ctx)
         y_hat = model(X)
         total += loss(y_hat, y).mean().astype('float64')
-        hits += (y_hat.argmax(axis=1) == y.astype('float32')).sum().astype('float64')
+        hits += _hits(y_hat, y)
         n, batches = n + y.size, batches + 1
     if n == 0:
         raise ValueError('train_slides: test_iter yielded no examples')
