@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNEL := d2l-lenet
 BACKEND_NOTEBOOKS := $(sort $(wildcard notebooks/mxnet/*.ipynb notebooks/pytorch/*.ipynb))
-NOTEBOOKS := $(BACKEND_NOTEBOOKS) notebooks/compare.ipynb
 # Heavy exercises (scripts/recipes.py CAPPED) run under their D2L_MAX_* caps, in run and test.
 CAPS_FOR = $(PY) scripts/recipes.py --caps-for
 NBVAL = --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/sanitize.cfg \
