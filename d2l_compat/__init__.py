@@ -2,13 +2,14 @@
 
 ``from d2l_compat import mxnet as d2l`` replaces ``import d2lzh as d2l``;
 ``from d2l_compat import torch as d2l`` replaces ``from d2l import torch as d2l``.
-Importing this package imports no framework: each backend loads on first use.
+Importing this package imports no framework: each backend loads on first use, and
+``from d2l_compat import *`` loads none.
 """
 import importlib
 
 __version__ = "0.1.0"
 BACKENDS = ("mxnet", "torch")
-__all__ = ["BACKENDS", "__version__", *BACKENDS]
+__all__ = ["BACKENDS", "__version__"]
 
 
 def __getattr__(name):

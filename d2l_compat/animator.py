@@ -1,5 +1,5 @@
 """d2l's Animator: one figure updated in place in Jupyter, silent headless, savable as PNG."""
-from . import config
+from . import capture, config
 
 
 class Animator:
@@ -55,8 +55,9 @@ class Animator:
             if a is not None and b is not None:
                 self.X[i].append(a)
                 self.Y[i].append(b)
-        self._redraw()
-        if self.mode == 'live':
+        capture.animator_added(self, x[0], y)
+        if self.mode == 'live':  # 'final' and 'off' draw once, in show() or save()
+            self._redraw()
             self._display()
 
     def _redraw(self):
@@ -78,11 +79,25 @@ class Animator:
         else:
             self._handle.update(self.fig)
 
+    @classmethod
+    def from_record(cls, record):
+        """Draw a RunRecord's loss and accuracies per epoch, as train_ch6's Animator does."""
+        animator = cls(xlabel='epoch', xlim=[1, max(len(record.epochs), 1)],
+                       legend=['train loss', 'train acc', 'test acc'])
+        for epoch in record.epochs:
+            animator.add(epoch['epoch'], (epoch['loss'], epoch['train_acc'], epoch['test_acc']))
+        animator.show()
+
     def show(self):
         """Show the final figure once (a no-op in 'off' mode)."""
         if self.mode != 'off':
             self._redraw()
             self._display()
+
+    def finish(self):
+        """Show the figure once in 'final' mode (live figures are already up to date)."""
+        if self.mode == 'final':
+            self.show()
 
     def save(self, path):
         """Write the figure as a PNG file."""

@@ -1,15 +1,16 @@
-"""Settings read from the environment at call time (the Keras way), never cached."""
+"""Settings read from the environment at call time, never cached (README: Settings)."""
 import os
 
-# name -> meaning; README and error messages are generated from this table.
+# name -> meaning, quoted by the error messages below.
 ENV_VARS = {
     "D2L_DATA_DIR": "folder holding fashion-mnist/ and mnist/ (the IDX files)",
     "D2L_RESULTS": "JSON-lines file that trainers append their run records to",
-    "D2L_NUM_THREADS": "CPU threads for MXNet and PyTorch (default: all cores)",
+    "D2L_NUM_THREADS": "CPU threads for the shim's runs (default: the cores others leave free)",
     "D2L_MAX_TRAIN_EXAMPLES": "cap on training examples per epoch (heavy exercises)",
     "D2L_MAX_TEST_EXAMPLES": "cap on test examples evaluated (heavy exercises)",
     "D2L_MAX_EPOCHS": "cap on epochs (heavy exercises)",
     "D2L_ANIMATOR": "live | final | off: how Animator shows its figure",
+    "D2L_RECORD_STEPS": "1: run records keep every step's loss (same-start comparisons)",
 }
 
 
@@ -39,9 +40,21 @@ def results_file():
     return raw or None
 
 
-def num_threads():
-    """Threads each framework should use: D2L_NUM_THREADS or every core."""
-    return _positive_int("D2L_NUM_THREADS") or os.cpu_count() or 1
+def user_threads():
+    """Threads the user chose for the frameworks (D2L_NUM_THREADS, else OMP_NUM_THREADS), or None."""
+    chosen = _positive_int("D2L_NUM_THREADS")
+    if chosen:
+        return chosen
+    raw = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+def record_steps():
+    """Whether run records keep each step's loss (D2L_RECORD_STEPS=1)."""
+    raw = os.environ.get("D2L_RECORD_STEPS", "").strip()
+    if raw not in ("", "0", "1"):
+        raise ValueError(f"D2L_RECORD_STEPS={raw!r}: expected 0 or 1 ({ENV_VARS['D2L_RECORD_STEPS']})")
+    return raw == "1"
 
 
 def max_train_examples():

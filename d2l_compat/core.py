@@ -190,6 +190,18 @@ def train_test_arrays(name, batch_size, resize, root):
     return split_arrays(name, 'train', root), split_arrays(name, 'test', root)
 
 
+def cpu_model():
+    """The CPU's model name (numbers repeat digit for digit only on the same kind of CPU)."""
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 @dataclasses.dataclass
 class RunRecord:
     """What one training run did: settings, per-epoch metrics and where it ran."""
@@ -203,12 +215,14 @@ class RunRecord:
     num_epochs: int = 0
     train_examples: int = 0
     epochs: list = dataclasses.field(default_factory=list)
+    threads: list = dataclasses.field(default_factory=list)  # CPU threads, per epoch
+    steps: list = dataclasses.field(default_factory=list)  # per-step mean loss (D2L_RECORD_STEPS)
     started: str = dataclasses.field(
         default_factory=lambda: datetime.datetime.now(datetime.timezone.utc)
         .isoformat(timespec='seconds'))
     host: dict = dataclasses.field(default_factory=lambda: {
-        'machine': platform.machine(), 'processor': platform.processor() or platform.machine(),
-        'cores': os.cpu_count(), 'threads': config.num_threads(),
+        'machine': platform.machine(), 'cpu': cpu_model(), 'cores': os.cpu_count(),
+        'threads': None,
         'max_train_examples': config.max_train_examples(),
         'max_test_examples': config.max_test_examples(), 'max_epochs': config.max_epochs()})
 
@@ -252,11 +266,15 @@ class RunRecord:
         line = json.dumps(self.to_dict(), sort_keys=True) + '\n'
         # One O_APPEND write per record: kernels appending to one file side by side (the
         # parallel test lanes) never interleave, and a reader never sees half a record.
+        data = line.encode('utf-8')
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, line.encode('utf-8'))
+            written = os.write(fd, data)
         finally:
             os.close(fd)
+        if written != len(data):  # a full disk or a quota: say so rather than lose the run
+            raise OSError(f'{path}: only {written} of {len(data)} bytes of a run record were '
+                          'written; its last line is incomplete (free some space and run again)')
         return path
 
 

@@ -20,6 +20,8 @@ FASHION_MNIST_LABELS = ('t-shirt', 'trouser', 'pullover', 'dress', 'coat',
 
 def get_fashion_mnist_labels(labels):
     """Text labels of Fashion-MNIST class indices (d2l)."""
+    if hasattr(labels, 'asnumpy'):  # MXNet arrays: their elements do not convert with int()
+        labels = labels.asnumpy()
     return [FASHION_MNIST_LABELS[int(i)] for i in labels]
 
 

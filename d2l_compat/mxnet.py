@@ -1,129 +1,40 @@
-"""MXNet/Gluon backend: drop-in for d2lzh's LeNet helpers, plus d2l's ``train_ch6``.
+"""MXNet/Gluon backend: drop-in for d2lzh (§5.5) and for d2l's MXNet edition (§6.6, ``npx.set_np()``).
 
-Swap ``import d2lzh as d2l`` for ``from d2l_compat import mxnet as d2l``; the book's cells
-run unchanged. Training prints the book's lines and returns a :class:`RunRecord`.
+Swap ``import d2lzh as d2l`` or ``from d2l import mxnet as d2l`` for
+``from d2l_compat import mxnet as d2l``; the book's cells run unchanged. Legacy ``nd`` code
+gets ``nd`` arrays, code that called ``npx.set_np()`` gets ``mx.np`` arrays. Importing this
+module imports MXNet and changes nothing else: for CPU speed set ``MXNET_ENGINE_TYPE=NaiveEngine``
+before MXNet loads (the course's Jupyter kernel does; see the README).
 """
-import contextlib
+import ctypes
+import ctypes.util
 import os
 import sys
 import weakref
 
-from . import animator, config, core, loops
-from .animator import Animator
-from .core import Accumulator, Normalize, RunRecord, Timer
-from .data import get_fashion_mnist_labels
-
-if 'mxnet' not in sys.modules:
-    # Read by MXNet once, at import. The NaiveEngine runs each operator inline instead of
-    # through the threaded dependency engine: for a net this small the engine's hand-offs
-    # cost more than the math (measured 4.9 s -> 2.95 s per epoch here). Users can override.
-    os.environ.setdefault('MXNET_ENGINE_TYPE', 'NaiveEngine')
-    os.environ.setdefault('OMP_NUM_THREADS', str(config.num_threads()))
-
+# The OpenMP runtime MXNet links (the one torch loaded, if torch came first: same soname).
+_GOMP = ctypes.CDLL(ctypes.util.find_library('gomp') or 'libgomp.so.1')
+_threads_before_import = _GOMP.omp_get_max_threads()
 import mxnet as mx  # noqa: E402
+import numpy as np  # noqa: E402
 from mxnet import autograd, gluon, init, nd  # noqa: E402
 from mxnet.gluon import loss as gloss, nn  # noqa: E402
 
-if 'torch' in sys.modules:  # MXNet's import leaves an already-loaded torch on one thread
-    sys.modules['torch'].set_num_threads(config.num_threads())
+# MXNet's import sets this thread's OpenMP threads to 1, which also drops an already-loaded
+# torch to one thread; give the process back the setting it had.
+if _GOMP.omp_get_max_threads() != _threads_before_import:
+    _GOMP.omp_set_num_threads(_threads_before_import)
 
-
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    """Hide what MXNet's C++ core writes straight to fd 2 (timestamped INFO lines)."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, 'w') as devnull:
-            os.dup2(devnull.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-# Start the engine now, quietly: its first use logs "MXNet start using engine: ..." with a
-# timestamp, which would land in whichever notebook cell happened to run first.
-with _native_stderr_silenced():
-    nd.zeros((1,)).wait_to_read()
-
-BACKEND = 'mxnet'
-__all__ = ['Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'Normalize', 'RunRecord',
-           'Timer', 'accuracy', 'evaluate_accuracy', 'evaluate_accuracy_gpu',
-           'get_fashion_mnist_labels', 'load_data_fashion_mnist', 'load_data_mnist',
-           'set_seed', 'train_ch5', 'train_ch6', 'show_images', 'train_slides', 'try_all_gpus',
-           'try_gpu']
-
-
-def set_seed(seed):
-    """Seed Python, numpy (and so the data order) and MXNet."""
-    core.seed_python_numpy(seed)
-    mx.random.seed(seed)
-
-
-def try_gpu():
-    """gpu(0) if MXNet can allocate on it, else cpu() (d2lzh)."""
-    if mx.context.num_gpus() == 0:  # skip the attempt, and the C++ warning it logs
-        return mx.cpu()
-    try:
-        ctx = mx.gpu()
-        _ = nd.zeros((1,), ctx=ctx)
-    except mx.base.MXNetError:
-        ctx = mx.cpu()
-    return ctx
-
-
-def try_all_gpus():
-    """Every usable GPU, or [cpu()] (d2lzh)."""
-    ctxes = []
-    for i in range(mx.context.num_gpus()):  # 0 on a CPU-only build: no attempt, no warning
-        try:
-            nd.zeros((1,), ctx=mx.gpu(i))
-            ctxes.append(mx.gpu(i))
-        except mx.base.MXNetError:
-            break
-    return ctxes or [mx.cpu()]
-
-
-class DataLoader:
-    """In-memory mini-batches as NDArrays: X float32 (n, 1, h, w) in [0, 1], y int32."""
-
-    def __init__(self, images, labels, batch_size, shuffle=False, resize=None):
-        self._batches = core.ArrayBatches(images, labels, batch_size, shuffle, 'int32')
-        self._resize = core.check_resize(resize)
-
-    def __len__(self):
-        return len(self._batches)
-
-    @property
-    def num_examples(self):
-        return self._batches.num_examples
-
-    def __iter__(self):
-        for X, y in self._batches:
-            X = nd.array(X, dtype='float32')
-            if self._resize:
-                X = nd.contrib.BilinearResize2D(X, height=self._resize[0], width=self._resize[1])
-            yield X, nd.array(y, dtype='int32')
-
-
-def _load(name, batch_size, resize, root):
-    train, test = core.train_test_arrays(name, batch_size, resize, root)
-    return (DataLoader(*train, batch_size, shuffle=True, resize=resize),
-            DataLoader(*test, batch_size, shuffle=False, resize=resize))
-
-
-def load_data_fashion_mnist(batch_size, resize=None, root=None):
-    """(train_iter, test_iter) over Fashion-MNIST; the train order is reshuffled each epoch."""
-    return _load('fashion-mnist', batch_size, resize, root)
-
-
-def load_data_mnist(batch_size, resize=None, root=None):
-    """(train_iter, test_iter) over MNIST; the train order is reshuffled each epoch."""
-    return _load('mnist', batch_size, resize, root)
-
+from . import backend
+from .animator import show_images as show_numpy_images
 
 _FAST = weakref.WeakKeyDictionary()  # user's nn.Sequential -> its hybridized twin
+_LOSS = gloss.SoftmaxCrossEntropyLoss()
+
+
+def _np_mode():
+    """Whether the user called npx.set_np(): the book's §6.6 code expects mx.np arrays."""
+    return mx.util.is_np_array()
 
 
 def _fast(net):
@@ -149,131 +60,132 @@ def _fast(net):
     return fast
 
 
-def _contexts(ctx):
-    if ctx is None:
-        return [mx.cpu()]
-    return list(ctx) if isinstance(ctx, (list, tuple)) else [ctx]
+class MXNetBackend(backend.Backend):
+    name = 'mxnet'
+    label_dtype = np.int32
 
+    def to_arrays(self, X, y):
+        module = mx.np if _np_mode() else nd
+        return module.array(X, dtype='float32'), module.array(y, dtype='int32')
 
-def accuracy(y_hat, y):
-    """Number of correct predictions, as a float (d2l)."""
-    if len(y_hat.shape) > 1 and y_hat.shape[1] > 1:
-        y_hat = y_hat.argmax(axis=1)
-    return float((y_hat.astype(y.dtype) == y).sum().asscalar())
+    def resize(self, X, size):
+        legacy = X.as_nd_ndarray() if _np_mode() else X
+        out = nd.contrib.BilinearResize2D(legacy, height=size[0], width=size[1],
+                                          align_corners=False)
+        return out.as_np_ndarray() if _np_mode() else out
 
+    def to_numpy(self, x):
+        return x.asnumpy()
 
-def _hits(y_hat, y):
-    """Correct predictions as a float64 array, left on the device (no host sync)."""
-    return (y_hat.argmax(axis=1) == y.astype('float32')).sum().astype('float64')
+    def to_float(self, x):
+        return float(x.asnumpy().reshape(()))
 
+    def seed(self, seed):
+        mx.random.seed(seed)
 
-def evaluate_accuracy(data_iter, net, ctx=None):
-    """Accuracy of ``net`` over ``data_iter`` on ``ctx`` (d2lzh; one host sync at the end)."""
-    ctxes, model = _contexts(ctx), _fast(net)
-    acc_sum, n = nd.zeros((1,), ctx=ctxes[0], dtype='float64'), 0
-    for X, y in data_iter:
-        for Xs, ys in zip(gluon.utils.split_and_load(X, ctxes),
-                          gluon.utils.split_and_load(y, ctxes)):
-            acc_sum += _hits(model(Xs), ys).as_in_context(ctxes[0])
-            n += ys.size
-    if n == 0:
-        raise ValueError('evaluate_accuracy: data_iter yielded no examples')
-    return acc_sum.asscalar() / n
+    def cpu(self):
+        return mx.cpu()
 
+    def gpu(self, i=0):
+        return mx.gpu(i)
 
-def evaluate_accuracy_gpu(net, data_iter, device=None):
-    """Accuracy of ``net`` over ``data_iter`` (d2l order); device defaults to the net's."""
-    if device is None:
+    def num_gpus(self):
+        return mx.context.num_gpus()
+
+    def device_of(self, net):
         params = list(net.collect_params().values())
-        device = params[0].list_ctx()[0] if params else mx.cpu()
-    return evaluate_accuracy(data_iter, net, device)
+        return params[0].list_ctx()[0] if params else mx.cpu()
 
+    def prepare(self, net, device):
+        return _fast(net)
 
-def _step(model, loss, trainer, device, step_size=None):
-    """One SGD step on a batch; returns (summed loss, hits, n) with the sums on the device.
+    def hits(self, y_hat, y):
+        return (y_hat.argmax(axis=1).astype('float32') == y.astype('float32')).sum().astype(
+            'float64')
 
-    ``step_size=None`` steps by the batch's own size (d2l: mean loss); an int is d2lzh's
-    ``trainer.step(batch_size)``, applied to the last, short batch too.
-    """
-    def step(X, y):
+    def step(self, model, trainer, X, y, device, divisor):
         X, y = X.as_in_context(device), y.as_in_context(device)
         with autograd.record():
             y_hat = model(X)
-            l = loss(y_hat, y).sum()
-        l.backward()
-        trainer.step(step_size or X.shape[0])
-        return l.astype('float64'), _hits(y_hat, y), X.shape[0]
-    return step
+            loss = _LOSS(y_hat, y).sum()
+        loss.backward()
+        trainer.step(divisor or X.shape[0])
+        return loss.astype('float64'), self.hits(y_hat, y)
 
-
-def _to_float(x):
-    return x.asscalar()
-
-
-def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
-              *, recipe=None, results=None):
-    """Train and evaluate with d2lzh's semantics: summed loss, ``trainer.step(batch_size)``.
-
-    Prints d2lzh's lines; returns a RunRecord (also appended to ``results`` or D2L_RESULTS).
-    """
-    batch_size = core.check_positive_int('batch_size', batch_size)
-    num_epochs = core.check_epochs(num_epochs)
-    loops.check_batches(train_iter)
-    step = _step(_fast(net), gloss.SoftmaxCrossEntropyLoss(), trainer, ctx, batch_size)
-    record = loops.new_record(BACKEND, 'train_ch5', ctx, recipe, float(trainer.learning_rate),
-                              batch_size, num_epochs)
-    return loops.train_ch5_loop(step, lambda: evaluate_accuracy(test_iter, net, ctx),
-                                _to_float, train_iter, num_epochs, record, results)
-
-
-def train_ch6(net, train_iter, test_iter, num_epochs, lr, device,
-              *, recipe=None, results=None):
-    """Train with d2l's chapter-6 recipe on MXNet: Xavier init, SGD, mean loss, Animator.
-
-    Prints d2l's two closing lines; returns a RunRecord like ``train_ch5``.
-    """
-    num_epochs = core.check_epochs(num_epochs)
-    lr = core.check_lr(lr)
-    loops.check_batches(train_iter)
-    net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
-    trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
-    step = _step(_fast(net), gloss.SoftmaxCrossEntropyLoss(), trainer, device)
-    record = loops.new_record(BACKEND, 'train_ch6', device, recipe, lr, None, num_epochs)
-    return loops.train_ch6_loop(step, lambda: evaluate_accuracy(test_iter, net, device),
-                                _to_float, train_iter, num_epochs, record, results)
-
-
-def _loss_and_accuracy(net, data_iter, ctx):
-    """(mean over batches of the mean loss, accuracy): what the slides' test loop prints."""
-    model, loss = _fast(net), gloss.SoftmaxCrossEntropyLoss()
-    total = nd.zeros((1,), ctx=ctx, dtype='float64')
-    hits, n, batches = nd.zeros((1,), ctx=ctx, dtype='float64'), 0, 0
-    for X, y in data_iter:
-        X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+    def loss_and_hits(self, model, X, y, device):
+        X, y = X.as_in_context(device), y.as_in_context(device)
         y_hat = model(X)
-        total += loss(y_hat, y).mean().astype('float64')
-        hits += _hits(y_hat, y)
-        n, batches = n + y.size, batches + 1
-    if n == 0:
-        raise ValueError('train_slides: test_iter yielded no examples')
-    return total.asscalar() / batches, hits.asscalar() / n
+        return _LOSS(y_hat, y).sum().astype('float64'), self.hits(y_hat, y)
+
+    def init_ch6(self, net, device):
+        net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
+
+    def sgd(self, net, lr):
+        return gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
+
+    def learning_rate(self, trainer):
+        return float(trainer.learning_rate)
+
+    def named_arrays(self, net):
+        found = []
+        for name, param in net.collect_params().items():
+            if param.grad_req == 'null':
+                continue  # constants (masks, codes) are part of the net's definition
+            if param._data is None:
+                raise ValueError(f'{name} is not initialised yet: initialize the net and pass '
+                                 'one batch through it (Gluon infers input sizes then)')
+            layer, kind = name.rsplit('_', 1)
+            found.append((layer, kind, param.data().asnumpy()))
+        return found
+
+    def assign(self, net, arrays):
+        params = [p for p in net.collect_params().values() if p.grad_req != 'null']
+        for param, array in zip(params, arrays):
+            param.set_data(array)
+
+    _ceiling = None
+
+    def get_threads(self):
+        return _GOMP.omp_get_max_threads()
+
+    def set_threads(self, n):
+        # The NaiveEngine runs operators on this thread, with this thread's OpenMP setting.
+        _GOMP.omp_set_num_threads(n)
+
+    def limit_threads(self, n):
+        # MXNet 1.9's oneDNN crashes (segfault in backward) when the thread count rises above
+        # the count of the process's first backward pass; so never above the first choice.
+        if MXNetBackend._ceiling is None:
+            MXNetBackend._ceiling = min(n, self.get_threads())
+        return min(n, MXNetBackend._ceiling)
+
+    def numerics(self):
+        return {'onednn': bool(mx.runtime.Features().is_enabled('MKLDNN')),
+                'engine': os.environ.get('MXNET_ENGINE_TYPE', 'ThreadedEnginePerDevice'),
+                'interface': 'np' if _np_mode() else 'nd'}
+
+    # §5.5's d2lzh and §6.6's d2l disagree here; MXNet follows d2lzh, as its first edition.
+    def show_images(self, imgs, num_rows, num_cols, scale=2, *, titles=None):
+        """Plot images in a grid with d2lzh's signature; returns the (rows, cols) axes."""
+        axes = show_numpy_images([self._as_numpy(img) for img in imgs], num_rows, num_cols,
+                                 titles, scale)
+        return axes.reshape(num_rows, num_cols)
+
+    @staticmethod
+    def size(a):
+        return a.size
+
+    @staticmethod
+    def argmax(x, *args, **kwargs):
+        return x.argmax(*args, **kwargs)
+
+    @staticmethod
+    def astype(x, *args, **kwargs):
+        return x.astype(*args, **kwargs)
+
+    @staticmethod
+    def reduce_sum(x, *args, **kwargs):
+        return x.sum(*args, **kwargs)
 
 
-def train_slides(net, train_iter, test_iter, num_epochs, trainer, device,
-                 *, recipe=None, results=None):
-    """The course slides' loop: mean loss, ``trainer.step`` per batch, loss every 100 batches.
-
-    The net is initialised by the caller; returns a RunRecord like ``train_ch5``."""
-    num_epochs = core.check_epochs(num_epochs)
-    loops.check_batches(train_iter)
-    step = _step(_fast(net), gloss.SoftmaxCrossEntropyLoss(), trainer, device)
-    record = loops.new_record(BACKEND, 'train_slides', device, recipe,
-                              float(trainer.learning_rate), None, num_epochs)
-    return loops.train_slides_loop(step, lambda: _loss_and_accuracy(net, test_iter, device),
-                                   _to_float, train_iter, num_epochs, record, results)
-
-
-def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
-    """Plot images (arrays of shape (h, w)) in a grid, as d2l.show_images; returns the axes."""
-    arrays = [img.asnumpy() if hasattr(img, 'asnumpy') else img for img in imgs]
-    return animator.show_images(arrays, num_rows, num_cols, titles, scale)
+backend.export(MXNetBackend(), globals())

@@ -1,80 +1,124 @@
-"""Measure accuracy bands: every recipe x backend over several seeds, on the real data.
+"""Measure bands and same-seed references: every recipe x backend over seeds, on the real data.
 
-    python scripts/measure_bands.py [--seeds 0 1 2 3 4] [--recipes lenet-v1 ...]
+    python scripts/measure_bands.py [--recipes lenet-v1 ...] [--seeds 0 1 2 3 4]
+                                    [--threads 1] [--jobs 2] [--no-references]
+                                    [--no-caps | --caps max_epochs=2 ...]
 
-Each run is a fresh process (scripts/recipes.py); a heavy recipe runs under its caps
-(recipes.CAPPED) and its band is keyed 'recipe/backend@profile'. Merges each band into
-d2l_compat/bands.json as soon as it is measured (per-seed finals and the band: observed
-range widened by the margins below), keeping the others, and prints a Markdown table.
-About 3 minutes per 5-epoch recipe on 2 cores.
+Each run is a fresh process with a fixed thread count (``D2L_NUM_THREADS``, default 1: the
+count ``make test``'s lanes use). The chapter's own recipes (``book=`` in recipes.py) run
+their notebook with papermill, so the band is measured on the book's code; the others run
+``scripts/recipes.py``. Seed 0 is also run again at 1 thread and at 2 threads: the largest
+difference among those runs is the tolerance of the same-seed check. A heavy recipe runs
+under its caps (recipes.CAPPED) unless told otherwise; its entry is keyed
+'recipe/backend@profile'. Each entry is merged into d2l_compat/bands.json as soon as its
+runs are done (under a lock), and a Markdown table of the runs is printed.
 """
 import argparse
+import concurrent.futures
 import fcntl
 import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 
 from d2l_compat import bands
-from recipes import BAND_SEEDS, CAPPED, RECIPES  # beside this script
+from d2l_compat.config import profile
+from recipes import BAND_SEEDS, CAPPED, CLAIMS, RECIPES, ROOT, notebook_path  # beside this script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, '..', 'd2l_compat', 'bands.json')
-# Five seeds see only part of the spread (d2l's 33 published builds: test acc 0.761-0.826
-# for v2), so the band is the observed range widened by these margins.
-MARGINS = {'loss': 0.10, 'train_acc': 0.03, 'test_acc': 0.03}  # loss: relative, acc: absolute
+REFERENCE_THREADS = (1, 2)  # seed 0 is run again at each
 
 
-def band(values, key):
-    lo, hi = min(values), max(values)
-    if key == 'loss':
-        return [round(lo * (1 - MARGINS[key]), 4), round(hi * (1 + MARGINS[key]), 4)]
-    return [round(max(lo - MARGINS[key], 0), 4), round(min(hi + MARGINS[key], 1), 4)]
+def run_env(threads, caps, results):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('D2L_MAX_')}
+    env.update({f'D2L_{k.upper()}': str(v) for k, v in caps.items()})
+    env.update(D2L_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+               D2L_ANIMATOR='off', D2L_RESULTS=results, MXNET_ENGINE_TYPE='NaiveEngine')
+    return env
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seeds', type=int, nargs='+',
-                        help='default: 0-4, or fewer for recipes in recipes.BAND_SEEDS')
-    parser.add_argument('--recipes', nargs='+', choices=RECIPES, default=list(RECIPES))
-    parser.add_argument('--no-caps', action='store_true',
-                        help='run heavy recipes on the full data too (hours on a CPU)')
-    args = parser.parse_args()
-    command = ('python scripts/measure_bands.py ' + ('--no-caps ' if args.no_caps else '') +
-               ('--seeds ' + ' '.join(map(str, args.seeds)) + ' ' if args.seeds else '') +
-               '--recipes ' + ' '.join(args.recipes))
-    rows = ['| recipe | backend | seed | loss | train acc | test acc | s/epoch |',
-            '|---|---|---|---|---|---|---|']
-    for recipe in args.recipes:
-        # Heavy recipes are banded under their caps (recipes.CAPPED), the profile CI runs.
-        caps = {} if args.no_caps else CAPPED.get(recipe, {})
-        env = {**os.environ, **{f'D2L_{k.upper()}': str(v) for k, v in caps.items()}}
-        for backend in ('mxnet', 'torch'):
-            runs = []
-            for seed in args.seeds or range(BAND_SEEDS.get(recipe, 5)):
-                out = subprocess.run([sys.executable, os.path.join(HERE, 'recipes.py'),
-                                      recipe, backend, str(seed)],
-                                     capture_output=True, text=True, check=True, env=env)
-                record = json.loads(out.stdout.strip().splitlines()[-1])
-                final = record['epochs'][-1]
-                secs = sum(e['seconds'] for e in record['epochs']) / len(record['epochs'])
-                runs.append({'seed': seed, 'loss': final['loss'],
-                             'train_acc': final['train_acc'], 'test_acc': final['test_acc'],
-                             'seconds_per_epoch': round(secs, 2), 'host': record['host']})
-                rows.append(f"| {recipe} | {backend} | {seed} | {final['loss']:.4f} | "
-                            f"{final['train_acc']:.4f} | {final['test_acc']:.4f} | {secs:.2f} |")
-                print(rows[-1], flush=True)
-            save(bands.key_for(recipe, backend, caps), {
-                'runs': runs, 'produced_by': command, 'caps': caps,
-                **{key: band([r[key] for r in runs], key) for key in MARGINS}})
-    print('\n'.join(rows))
+def one_run(recipe, backend, seed, threads, caps):
+    """Train once in a fresh process; the run's record as a dict (a failure shows its stderr)."""
+    with tempfile.TemporaryDirectory() as folder:
+        results = os.path.join(folder, 'runs.jsonl')
+        env = run_env(threads, caps, results)
+        if 'book' in RECIPES[recipe]:
+            command = [sys.executable, '-m', 'papermill', '--kernel', 'd2l-lenet',
+                       '--log-level', 'WARNING', '-p', 'SEED', str(seed),
+                       str(notebook_path(recipe, backend)), os.path.join(folder, 'out.ipynb')]
+        else:
+            command = [sys.executable, os.path.join(HERE, 'recipes.py'), recipe, backend,
+                       str(seed)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f'{recipe}/{backend} seed {seed} ({threads} thread(s)) failed:\n'
+                               f'$ {" ".join(command)}\n{done.stderr[-4000:]}')
+        with open(results) as f:
+            records = [json.loads(line) for line in f if line.strip()]
+    mine = [r for r in records if r['recipe'] == recipe]
+    if len(mine) != 1:
+        raise RuntimeError(f'{recipe}/{backend} seed {seed}: expected one run record of '
+                           f'{recipe}, found {len(mine)}')
+    record = mine[0]
+    final = record['epochs'][-1]
+    return {'seed': seed, 'loss': final['loss'], 'train_acc': final['train_acc'],
+            'test_acc': final['test_acc'], 'epochs': [
+                {k: e[k] for k in ('loss', 'train_acc', 'test_acc')} for e in record['epochs']],
+            'seconds_per_epoch': round(sum(e['seconds'] for e in record['epochs'])
+                                       / len(record['epochs']), 2),
+            'host': record['host']}
+
+
+class Cores:
+    """Slots for runs side by side: a run of n threads waits until n slots are free, so a
+    multi-threaded run never shares the cores (its OpenMP threads would spin against the
+    other runs and take many times longer)."""
+
+    def __init__(self, total):
+        self.free, self.total, self.cond = total, total, threading.Condition()
+
+    def run(self, threads, fn, *args):
+        need = min(threads, self.total)
+        with self.cond:
+            self.cond.wait_for(lambda: self.free >= need)
+            self.free -= need
+        try:
+            return fn(*args)
+        finally:
+            with self.cond:
+                self.free += need
+                self.cond.notify_all()
+
+
+def entry_for(recipe, runs, references, caps, command):
+    """A bands.json entry: the runs, the band (or claim), the same-seed tolerance."""
+    claim = CLAIMS.get(recipe) or ('learns' if caps else None)
+    entry = {'runs': runs, 'references': references, 'caps': caps, 'claim': claim,
+             'produced_by': command,
+             'tolerance': {m: bands.tolerance([r for r in runs + references if r['seed'] == 0],
+                                              m) for m in bands.METRICS}}
+    if claim:
+        from d2l_compat.core import RunRecord
+        for run in runs + references:  # a claim is only kept if every measured run makes it
+            record = RunRecord('?', '?', '?', recipe)
+            for e in run['epochs']:
+                record.add_epoch(e['loss'], e['train_acc'], e['test_acc'], 1.0, 1)
+            ok, text = bands.CLAIMS[claim](record)
+            if not ok:
+                raise RuntimeError(f"{recipe} seed {run['seed']}: claim '{claim}' fails: {text}")
+    for metric in bands.METRICS:
+        entry[metric] = bands.band([r[metric] for r in runs], metric)
+    return entry
 
 
 def save(key, entry):
-    """Merge one band into bands.json under a lock (two measurements may run at once)."""
+    """Merge one entry into bands.json under a lock (measurements may run side by side)."""
     with open(OUT + '.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        result = {'margins': MARGINS, 'bands': {}}
+        result = {'margins': bands.MARGINS, 'bands': {}}
         if os.path.exists(OUT):
             with open(OUT) as f:
                 result['bands'] = json.load(f)['bands']
@@ -84,6 +128,68 @@ def save(key, entry):
             json.dump(result, f, indent=1, sort_keys=True)
             f.write('\n')
         os.replace(tmp, OUT)
+
+
+def parse_caps(items):
+    caps = {}
+    for item in items:
+        name, _, value = item.partition('=')
+        if name not in ('max_train_examples', 'max_test_examples', 'max_epochs') or \
+                not value.isdigit():
+            raise SystemExit(f'--caps {item!r}: expected max_train_examples=N, '
+                             'max_test_examples=N or max_epochs=N')
+        caps[name] = int(value)
+    return caps
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--recipes', nargs='+', choices=RECIPES, default=list(RECIPES))
+    parser.add_argument('--backends', nargs='+', choices=('mxnet', 'torch'),
+                        default=['mxnet', 'torch'])
+    parser.add_argument('--seeds', type=int, nargs='+',
+                        help='default: 0-4, or fewer for recipes in recipes.BAND_SEEDS')
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--jobs', type=int, default=1, help='runs side by side')
+    parser.add_argument('--no-references', action='store_true',
+                        help='skip the extra seed-0 runs at 1 and 2 threads')
+    caps_group = parser.add_mutually_exclusive_group()
+    caps_group.add_argument('--no-caps', action='store_true',
+                            help='run heavy recipes on the full data too (hours on a CPU)')
+    caps_group.add_argument('--caps', nargs='+', default=None, metavar='NAME=N',
+                            help='these caps instead of the recipe\'s')
+    args = parser.parse_args()
+    command = 'python scripts/measure_bands.py ' + ' '.join(sys.argv[1:])
+    plans = {}  # key -> (recipe, backend, caps, [task])
+    for recipe in args.recipes:
+        caps = {} if args.no_caps else (parse_caps(args.caps) if args.caps is not None
+                                        else CAPPED.get(recipe, {}))
+        for backend in args.backends:
+            seeds = args.seeds or range(BAND_SEEDS.get(recipe, 5))
+            tasks = [('run', seed, args.threads) for seed in seeds]
+            if not args.no_references:
+                tasks += [('reference', 0, t) for t in REFERENCE_THREADS]
+            key = bands.key_for(recipe, backend, caps)
+            plans[key] = (recipe, backend, caps, tasks)
+    print('| key | seed | threads | loss | train acc | test acc | s/epoch |\n'
+          '|---|---|---|---|---|---|---|', flush=True)
+    cores = Cores(args.jobs)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = {key: [(kind, pool.submit(cores.run, threads, one_run, recipe, backend, seed,
+                                            threads, caps))
+                         for kind, seed, threads in tasks]
+                   for key, (recipe, backend, caps, tasks) in plans.items()}
+        for key, submitted in futures.items():
+            recipe, backend, caps, _ = plans[key]
+            runs, references = [], []
+            for kind, future in submitted:
+                run = future.result()
+                (runs if kind == 'run' else references).append(run)
+                print(f"| {key} | {run['seed']} | {run['host']['threads']} | {run['loss']:.4f} | "
+                      f"{run['train_acc']:.4f} | {run['test_acc']:.4f} | "
+                      f"{run['seconds_per_epoch']:.2f} |", flush=True)
+            save(key, entry_for(recipe, runs, references, caps, command))
+    print(f'profile of this process: {profile()}')
 
 
 if __name__ == '__main__':

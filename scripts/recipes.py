@@ -1,55 +1,68 @@
-"""The chapter's training recipes and the exercises' variants, each runnable on both backends.
+"""The notebooks' training recipes, runnable on both backends from the notebooks' own code.
 
-lenet-v1: d2lzh §5.5 (no padding, max pooling, Xavier, SGD 0.9, train_ch5, 5 epochs).
-lenet-v2: d2l §6.6 (padding 2, average pooling, train_ch6 with its Xavier init, 0.9, 10 epochs).
-ex*: one change to one of them (see RECIPES), or an exercise's own net (NETS).
-The notebooks spell the same nets out cell by cell; ``python scripts/recipes.py RECIPE
-BACKEND SEED [LR]`` trains one and prints its run record as JSON on the last line;
-``python scripts/recipes.py --caps-for NOTEBOOK`` prints the D2L_MAX_* settings a notebook
-runs under (empty for the full data), for the Makefile.
+Every net is defined once, in a notebook: a recipe names a function of the notebook's cell
+tagged ``net`` (each backend folder has its twin), or, for the chapter's own recipes, the
+book's first code cell (``book=``), which builds ``net``. So a band run trains exactly the
+net a notebook shows, and a notebook's seeded run is the band's run of that seed when the
+notebook follows the recipe's order: ``d2l.set_seed(SEED)``, build the net, load the data,
+initialise, train.
+
+    python scripts/recipes.py RECIPE BACKEND SEED [LR]     one run; its record as JSON last
+    python scripts/recipes.py --caps-for NOTEBOOK          the D2L_MAX_* a notebook runs under
 """
+import functools
 import json
 import os
+import pathlib
 import sys
 
-BASES = {
-    'v1': dict(net='lenet', padding=0, pool='max', kernel1=5, channels1=6, activation='sigmoid',
-               lr=0.9, num_epochs=5, batch_size=256, trainer='train_ch5', init='xavier',
-               dataset='fashion-mnist', resize=None, normalize=None),
-    'v2': dict(net='lenet', padding=2, pool='avg', kernel1=5, channels1=6, activation='sigmoid',
-               lr=0.9, num_epochs=10, batch_size=256, trainer='train_ch6', init='xavier',
-               dataset='fashion-mnist', resize=None, normalize=None),
-}
-# recipe -> (base, what it changes). Exercises change one thing of the chapter's recipe,
-# or swap in their own net with the training recipe named.
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}  # backend -> notebooks/<folder>
+
+V1 = dict(trainer='train_ch5', lr=0.9, num_epochs=5, batch_size=256, init='xavier',
+          dataset='fashion-mnist', resize=None, normalize=None, momentum=0.0)
+V2 = dict(V1, trainer='train_ch6', num_epochs=10, init=None)
+EX5 = dict(V2, lr=0.1)
+EX10 = dict(V2, lr=0.01, resize=224, batch_size=128)
 RECIPES = {
-    'lenet-v1': ('v1', {}),
-    'lenet-v2': ('v2', {}),
-    'ex1-window3': ('v1', dict(kernel1=3)),
-    'ex2-channels10': ('v1', dict(channels1=10)),
-    'ex3-relu-lr0.9': ('v1', dict(activation='relu')),
-    'ex3-relu-lr0.01': ('v1', dict(activation='relu', lr=0.01)),
-    'ex4-maxpool': ('v2', dict(pool='max')),
-    'ex5-window': ('v2', dict(net='ex5-window', lr=0.1)),
-    'ex5-channels': ('v2', dict(net='ex5-channels', lr=0.1)),
-    'ex5-leaky': ('v2', dict(net='ex5-leaky', lr=0.1)),
-    'ex5-four-convs': ('v2', dict(net='ex5-four-convs', lr=0.1)),
-    'ex5-extra-fc': ('v2', dict(net='ex5-extra-fc', lr=0.1)),
-    'ex6-lr0.001': ('v2', dict(lr=0.001, num_epochs=20)),
-    'ex6-default-init': ('v1', dict(init='default')),
-    'ex7-mnist-improved': ('v2', dict(net='ex7-improved', lr=0.01, dataset='mnist')),
-    'ex7-mnist-lenet': ('v2', dict(dataset='mnist')),
-    'ex9-lenet5': ('v1', dict(net='lenet5', dataset='mnist', lr=0.02, num_epochs=5,
-                              init='lecun98')),
-    'ex10-alexnet': ('v2', dict(net='alexnet', lr=0.01, resize=224, batch_size=128,
-                                num_epochs=10)),
-    'ex11-slides': ('v2', dict(batch_size=64, normalize=(0.5, 0.5), trainer='train_slides',
-                               lr=0.1, num_epochs=5)),
+    'lenet-v1': dict(V1, book='lenet_v1'),
+    'lenet-v2': dict(V2, book='lenet'),
+    'ex1-window3': dict(V1, net=('ex1_window', 'lenet_window3')),
+    'ex2-channels10': dict(V1, net=('ex2_channels', 'lenet_channels10')),
+    'ex3-relu-lr0.9': dict(V1, net=('ex3_activation_lr', 'lenet_v1', 'relu')),
+    'ex3-relu-lr0.01': dict(V1, lr=0.01, net=('ex3_activation_lr', 'lenet_v1', 'relu')),
+    'ex4-maxpool': dict(V2, net=('ex4_pooling', 'lenet_maxpool')),
+    'ex5-window': dict(EX5, net=('ex5_deeper', 'ex5_window')),
+    'ex5-channels': dict(EX5, net=('ex5_deeper', 'ex5_channels')),
+    'ex5-leaky': dict(EX5, net=('ex5_deeper', 'ex5_leaky')),
+    'ex5-four-convs': dict(EX5, net=('ex5_deeper', 'ex5_four_convs')),
+    'ex5-extra-fc': dict(EX5, net=('ex5_deeper', 'ex5_extra_fc')),
+    'ex6-lr0.001': dict(V2, lr=0.001, num_epochs=20, net=('ex6_optimization', 'lenet_v2')),
+    'ex6-default-init': dict(V1, init='default', net=('ex6_optimization', 'lenet_v1')),
+    'ex7-mnist-improved': dict(V2, lr=0.01, dataset='mnist', net=('ex7_mnist', 'improved')),
+    'ex7-mnist-lenet': dict(V2, dataset='mnist', net=('ex7_mnist', 'lenet_v2')),
+    'ex8-lenet-v1': dict(V1, net=('ex8_activations', 'lenet_v1')),
+    'ex9-lenet5': dict(V1, lr=0.02, dataset='mnist', init='init_lecun98',
+                       net=('ex9_lenet5', 'lenet5')),
+    # Seed 004's own recipe: Gaussian RBF output, sigmoid, Normalize(0.5, 0.5), batch 64,
+    # SGD 0.01 with momentum 0.9, 5 epochs, mean loss per batch (the slides' loop).
+    'ex9-blog': dict(V2, trainer='train_slides', lr=0.01, momentum=0.9, num_epochs=5,
+                     batch_size=64, init='default', normalize=(0.5, 0.5), dataset='mnist',
+                     net=('ex9_lenet5', 'blog_lenet5')),
+    'ex10-alexnet': dict(EX10, net=('ex10_alexnet', 'alexnet')),
+    'ex10-lenet224': dict(EX10, lr=0.9, net=('ex10_alexnet', 'lenet224')),
+    'ex11-slides': dict(V2, trainer='train_slides', lr=0.1, num_epochs=5, batch_size=64,
+                        init='xavier', normalize=(0.5, 0.5),
+                        net=('ex11_slides_loader', 'lenet_v2')),
+    'ex12-fc256-128': dict(V2, net=('ex12_dense', 'lenet_fc', 256, 128)),
+    'ex12-fc60-42': dict(V2, net=('ex12_dense', 'lenet_fc', 60, 42)),
+    'ex12-one-hidden': dict(V2, net=('ex12_dense', 'lenet_one_hidden')),
+    'ex13-three-convs': dict(V2, net=('ex13_conv_layers', 'lenet_three_convs')),
+    'ex14-v1-x4': dict(V1, num_epochs=20, net=('ex14_epochs', 'lenet_v1')),
+    'ex14-v2-x4': dict(V2, num_epochs=40, net=('ex14_epochs', 'lenet_v2')),
 }
-# Recipes too heavy for the full data on 2 CPU cores: their bands (and CI) use these caps
-# (D2L_MAX_*), and their notebooks say which numbers came from which profile.
-# Seeds per band: 5, or fewer where one run is long (20 epochs).
-BAND_SEEDS = {'ex6-lr0.001': 3}
+# Recipes too heavy for the full data on 2 CPU cores: make test replays their notebooks under
+# these caps (D2L_MAX_*), against bands measured under the same caps.
 EX5_CAPS = dict(max_train_examples=2048, max_test_examples=1024, max_epochs=2)
 CAPPED = {
     'ex5-window': EX5_CAPS,
@@ -59,77 +72,68 @@ CAPPED = {
     'ex5-extra-fc': EX5_CAPS,
     'ex10-alexnet': dict(max_train_examples=512, max_test_examples=256, max_epochs=2),
 }
+# Seeds per band: 5, or fewer where one run is long.
+BAND_SEEDS = {'ex6-lr0.001': 3}
+# What a run of these recipes claims instead of a band (d2l_compat.bands.CLAIMS): a
+# chance-level range would accept an untrained net, a claim does not.
+CLAIMS = {
+    'ex3-relu-lr0.9': 'collapses',
+    'ex6-lr0.001': 'stays-at-chance',
+    'ex6-default-init': 'collapses',
+}
 
 
 def settings(recipe):
-    """The full settings of a recipe: its base's, with the recipe's changes applied."""
-    base, changes = RECIPES[recipe]
-    return {'base': base, **BASES[base], **changes}
+    """A recipe's settings; a bad name is an error listing the recipes."""
+    if recipe not in RECIPES:
+        raise KeyError(f'unknown recipe {recipe!r}; known: {", ".join(RECIPES)}')
+    return dict(RECIPES[recipe])
 
 
-def dense_inputs(s):
-    """16 x side x side: the flattened size after both conv + pool blocks."""
-    side = (28 + 2 * s['padding'] - s['kernel1'] + 1) // 2
-    side = (side - 4) // 2
-    return 16 * side * side
-
-
-# LeNet-5 (LeCun et al. 1998, Table I): which S2 maps feed each of C3's 16 maps.
-C3_TABLE = [(0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5),
-            (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (0, 3, 4, 5), (0, 1, 4, 5), (0, 1, 2, 5),
-            (0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5), (0, 1, 2, 3, 4, 5)]
-
-
-def rbf_codes(seed=1998):
-    """Fixed ±1 target codes of the RBF output (10 x 84), the same on both backends."""
-    import numpy as np
-    return np.where(np.random.RandomState(seed).rand(10, 84) < 0.5, -1.0, 1.0).astype('float32')
-
-
-def mxnet_net(recipe):
-    from mxnet.gluon import nn
+def notebook_path(recipe, backend):
+    """The notebook (.ipynb) that shows this recipe on ``backend``."""
     s = settings(recipe)
-    if s['net'] != 'lenet':
-        import mxnet_nets
-        return mxnet_nets.NETS[s['net']]()
-    pool = nn.MaxPool2D if s['pool'] == 'max' else nn.AvgPool2D
-    act = s['activation']
-    net = nn.Sequential()
-    net.add(nn.Conv2D(channels=s['channels1'], kernel_size=s['kernel1'], padding=s['padding'],
-                      activation=act),
-            pool(pool_size=2, strides=2),
-            nn.Conv2D(channels=16, kernel_size=5, activation=act),
-            pool(pool_size=2, strides=2),
-            nn.Dense(120, activation=act), nn.Dense(84, activation=act),
-            nn.Dense(10))
-    return net
+    name = s['book'] if 'book' in s else s['net'][0]
+    return ROOT / 'notebooks' / FOLDERS[backend] / f'{name}.ipynb'
 
 
-def torch_net(recipe):
-    from torch import nn
+def _cells(backend, notebook):
+    import jupytext
+    path = ROOT / 'notebooks' / FOLDERS[backend] / f'{notebook}.py'
+    return jupytext.read(path).cells
+
+
+@functools.lru_cache(maxsize=None)
+def net_cell(backend, notebook):
+    """The names the notebook's cell tagged "net" defines (its nets and their helpers)."""
+    cells = [c for c in _cells(backend, notebook)
+             if c.cell_type == 'code' and 'net' in c.metadata.get('tags', [])]
+    if len(cells) != 1:
+        raise ValueError(f'notebooks/{FOLDERS[backend]}/{notebook}.py: expected one code cell '
+                         f'tagged "net", found {len(cells)}')
+    namespace = {'__name__': f'{notebook}_net_cell'}
+    exec(compile(cells[0].source, f'{notebook}.py[net]', 'exec'), namespace)
+    return namespace
+
+
+def book_net(backend, notebook):
+    """A fresh ``net`` from the book's first code cell of a chapter notebook."""
+    cell = next(c for c in _cells(backend, notebook) if c.cell_type == 'code')
+    namespace = {'__name__': f'{notebook}_book_cell'}
+    exec(compile(cell.source, f'{notebook}.py[1]', 'exec'), namespace)
+    return namespace['net']
+
+
+def build_net(recipe, backend):
+    """The recipe's net, built by the notebook's own code."""
     s = settings(recipe)
-    if s['net'] != 'lenet':
-        import torch_nets
-        return torch_nets.NETS[s['net']]()
-    pool = nn.MaxPool2d if s['pool'] == 'max' else nn.AvgPool2d
-    act = nn.Sigmoid if s['activation'] == 'sigmoid' else nn.ReLU
-    return nn.Sequential(
-        nn.Conv2d(1, s['channels1'], kernel_size=s['kernel1'], padding=s['padding']), act(),
-        pool(kernel_size=2, stride=2),
-        nn.Conv2d(s['channels1'], 16, kernel_size=5), act(), pool(kernel_size=2, stride=2),
-        nn.Flatten(), nn.Linear(dense_inputs(s), 120), act(),
-        nn.Linear(120, 84), act(), nn.Linear(84, 10))
+    if 'book' in s:
+        return book_net(backend, s['book'])
+    notebook, function, *args = s['net']
+    return net_cell(backend, notebook)[function](*args)
 
 
-def init_like_gluon_xavier(m):
-    """What Gluon's net.initialize(init=init.Xavier()) does: Glorot-uniform weights, zero biases."""
-    from torch import nn
-    if type(m) in (nn.Linear, nn.Conv2d):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
-
-
-def _loaders(d2l, s):
+def loaders(d2l, s):
     load = d2l.load_data_mnist if s['dataset'] == 'mnist' else d2l.load_data_fashion_mnist
     train_iter, test_iter = load(s['batch_size'], resize=s['resize'])
     if s['normalize']:
@@ -138,67 +142,89 @@ def _loaders(d2l, s):
     return train_iter, test_iter
 
 
+def initialize(net, s, backend, device):
+    """What the notebook does before a train_ch5 / train_slides run."""
+    init = s['init']
+    if init and init not in ('xavier', 'default'):  # the notebook's own initialiser
+        return net_cell(backend, s['net'][0])[init](net, device)
+    if backend == 'mxnet':
+        from mxnet import init as mx_init
+        return net.initialize(force_reinit=True, ctx=device,
+                              **({'init': mx_init.Xavier()} if init == 'xavier' else {}))
+    net.to(device)
+    if init == 'xavier':
+        net.apply(xavier_like_gluon)
+
+
+def xavier_like_gluon(m):
+    """Gluon's init.Xavier() in PyTorch: Glorot-uniform weights, zero biases."""
+    from torch import nn
+    if type(m) in (nn.Linear, nn.Conv2d):
+        nn.init.xavier_uniform_(m.weight)
+        nn.init.zeros_(m.bias)
+
+
+def sgd(net, s, backend, lr):
+    if backend == 'mxnet':
+        from mxnet import gluon
+        options = {'learning_rate': lr, **({'momentum': s['momentum']} if s['momentum'] else {})}
+        return gluon.Trainer(net.collect_params(), 'sgd', options)
+    import torch
+    return torch.optim.SGD(net.parameters(), lr=lr, momentum=s['momentum'])
+
+
+def backend_module(backend):
+    import importlib
+    return importlib.import_module(f'd2l_compat.{backend}')
+
+
 def run(recipe, backend, seed, lr=None, results=None):
-    """Train one recipe on one backend from ``seed``; return its RunRecord."""
+    """Train one recipe on one backend from ``seed`` with the shim's trainers; its RunRecord."""
     s = settings(recipe)
     lr = s['lr'] if lr is None else lr
-    batch_size, num_epochs = s['batch_size'], s['num_epochs']
-    kw = dict(recipe=recipe, results=results)
-    if backend == 'mxnet':
-        from d2l_compat import mxnet as d2l
-        from mxnet import gluon, init
-        d2l.set_seed(seed)
-        net = mxnet_net(recipe)
-        train_iter, test_iter = _loaders(d2l, s)
-        ctx = d2l.try_gpu()
-        if s['trainer'] == 'train_ch6':
-            return d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr, ctx, **kw)
-        if s['init'] == 'xavier':
-            net.initialize(force_reinit=True, ctx=ctx, init=init.Xavier())
-        elif s['init'] == 'lecun98':
-            import mxnet_nets
-            mxnet_nets.init_lecun98(net, ctx)
-        else:
-            net.initialize(force_reinit=True, ctx=ctx)
-        trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
-        if s['trainer'] == 'train_slides':
-            return d2l.train_slides(net, train_iter, test_iter, num_epochs, trainer, ctx, **kw)
-        return d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
-                             **kw)
-    from d2l_compat import torch as d2l
-    import torch
+    d2l = backend_module(backend)
     d2l.set_seed(seed)
-    net = torch_net(recipe)
-    train_iter, test_iter = _loaders(d2l, s)
+    net = build_net(recipe, backend)
+    train_iter, test_iter = loaders(d2l, s)
     device = d2l.try_gpu()
+    kw = dict(recipe=recipe, results=results)
     if s['trainer'] == 'train_ch6':
-        return d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr, device, **kw)
-    if s['init'] == 'xavier':
-        net.apply(init_like_gluon_xavier)
-    elif s['init'] == 'lecun98':
-        import torch_nets
-        net.apply(torch_nets.init_lecun98)
-    trainer = torch.optim.SGD(net.parameters(), lr=lr)
+        return d2l.train_ch6(net, train_iter, test_iter, s['num_epochs'], lr, device, **kw)
+    initialize(net, s, backend, device)
+    trainer = sgd(net, s, backend, lr)
     if s['trainer'] == 'train_slides':
-        return d2l.train_slides(net, train_iter, test_iter, num_epochs, trainer, device, **kw)
-    return d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, device, num_epochs,
-                         **kw)
+        return d2l.train_slides(net, train_iter, test_iter, s['num_epochs'], trainer, device,
+                                **kw)
+    return d2l.train_ch5(net, train_iter, test_iter, s['batch_size'], trainer, device,
+                         s['num_epochs'], **kw)
 
 
 def caps_for(notebook):
-    """The caps a notebook runs under: those of its exercise's recipes (exN_... <-> exN-...)."""
-    prefix = os.path.basename(notebook).split('_')[0] + '-'
+    """The caps a notebook runs under: those of its recipes (all capped alike)."""
+    name = pathlib.Path(notebook).stem
     found = {tuple(sorted(caps.items())) for recipe, caps in CAPPED.items()
-             if recipe.startswith(prefix)}
+             if settings(recipe).get('net', ('',))[0] == name}
     if len(found) > 1:
         raise ValueError(f'{notebook}: its recipes are capped differently: {sorted(found)}')
     return dict(found.pop()) if found else {}
 
 
-if __name__ == '__main__' and sys.argv[1:2] == ['--caps-for']:
-    print(' '.join(f'D2L_{key.upper()}={value}' for key, value in caps_for(sys.argv[2]).items()))
-elif __name__ == '__main__':
-    recipe, backend, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    lr = float(sys.argv[4]) if len(sys.argv) > 4 else None
+def recipes_of(notebook):
+    """The recipes a notebook runs (by the notebook's name, either backend folder)."""
+    name = pathlib.Path(notebook).stem
+    return [r for r, s in RECIPES.items() if s.get('book', s.get('net', ('',))[0]) == name]
+
+
+def main(argv):
+    if argv[:1] == ['--caps-for']:
+        print(' '.join(f'D2L_{k.upper()}={v}' for k, v in caps_for(argv[1]).items()))
+        return
+    recipe, backend, seed = argv[0], argv[1], int(argv[2])
+    lr = float(argv[3]) if len(argv) > 3 else None
     record = run(recipe, backend, seed, lr)
     print(json.dumps(record.to_dict()))
+
+
+if __name__ == '__main__':
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main(sys.argv[1:])

@@ -1,75 +1,73 @@
-"""Both backends expose the same names, with the upstream d2lzh / d2l signatures."""
+"""Both backends export one list of names, with the upstream d2lzh / d2l signatures."""
 import inspect
 
 import pytest
 
+from d2l_compat import backend
 from d2l_compat import mxnet as mx_shim
 from d2l_compat import torch as torch_shim
+
+SHIMS = {'mxnet': mx_shim, 'torch': torch_shim}
 
 
 def upstream(edition):
     if edition == 'd2lzh':
         import d2lzh
         return d2lzh
-    from d2l import torch as d2l_torch
-    return d2l_torch
+    from d2l import mxnet as d2l_mxnet, torch as d2l_torch
+    return {'d2l.mxnet': d2l_mxnet, 'd2l.torch': d2l_torch}[edition]
 
 
-# (shim function name, upstream edition, upstream name) for each backend.
-MXNET_MATCHES = [('try_gpu', 'd2lzh', 'try_gpu'),
-                 ('load_data_fashion_mnist', 'd2lzh', 'load_data_fashion_mnist'),
-                 ('evaluate_accuracy', 'd2lzh', 'evaluate_accuracy'),
-                 ('train_ch5', 'd2lzh', 'train_ch5'),
-                 ('train_ch6', 'd2l', 'train_ch6'),
-                 ('evaluate_accuracy_gpu', 'd2l', 'evaluate_accuracy_gpu'),
-                 ('accuracy', 'd2l', 'accuracy'),
-                 ('show_images', 'd2l', 'show_images')]
-TORCH_MATCHES = [('try_gpu', 'd2l', 'try_gpu'),
-                 ('load_data_fashion_mnist', 'd2l', 'load_data_fashion_mnist'),
-                 ('accuracy', 'd2l', 'accuracy'),
-                 ('evaluate_accuracy_gpu', 'd2l', 'evaluate_accuracy_gpu'),
-                 ('train_ch6', 'd2l', 'train_ch6'),
-                 ('train_ch5', 'd2lzh', 'train_ch5'),
-                 ('evaluate_accuracy', 'd2lzh', 'evaluate_accuracy'),
-                 ('Accumulator', 'd2l', 'Accumulator'),
-                 ('Timer', 'd2l', 'Timer'),
-                 ('Animator', 'd2l', 'Animator'),
-                 ('show_images', 'd2l', 'show_images')]
+# The names d2l v2's §6.6 code calls (both tabs), checked against d2l 1.0.3 on each backend.
+CHAPTER_6_6 = ['Accumulator', 'Animator', 'Timer', 'accuracy', 'argmax', 'astype',
+               'evaluate_accuracy_gpu', 'load_data_fashion_mnist', 'num_gpus', 'reduce_sum',
+               'size', 'train_ch6', 'try_all_gpus', 'try_gpu']
+# (shim name, upstream edition) beyond §6.6: d2lzh §5.5's helpers and the rest of d2l's.
+MXNET_MATCHES = [(n, 'd2l.mxnet') for n in CHAPTER_6_6] + [
+    ('try_gpu', 'd2lzh'), ('try_all_gpus', 'd2lzh'), ('load_data_fashion_mnist', 'd2lzh'),
+    ('evaluate_accuracy', 'd2lzh'), ('train_ch5', 'd2lzh'), ('show_images', 'd2lzh'), ('get_fashion_mnist_labels', 'd2lzh')]
+TORCH_MATCHES = [(n, 'd2l.torch') for n in CHAPTER_6_6] + [
+    ('show_images', 'd2l.torch'), ('get_fashion_mnist_labels', 'd2l.torch'),
+    ('train_ch5', 'd2lzh'), ('evaluate_accuracy', 'd2lzh')]
+# Where the two editions disagree, each backend follows its own edition (README: d2l_compat).
+EDITION_SPECIFIC = {'show_images', 'size'}
 
 
-def test_same_public_names():
-    assert mx_shim.__all__ == torch_shim.__all__
-    for module in (mx_shim, torch_shim):
-        missing = [n for n in module.__all__ if not hasattr(module, n)]
-        assert not missing, f'{module.__name__} lacks {missing}'
+@pytest.mark.parametrize('backend_name', SHIMS)
+def test_public_names_are_the_one_list(backend_name):
+    module = SHIMS[backend_name]
+    assert module.__all__ == list(backend.PUBLIC)
+    assert dir(module) == sorted(backend.PUBLIC)  # what tab completion offers a student
+    assert all(hasattr(module, name) for name in backend.PUBLIC)
+    assert module.BACKEND == backend_name
 
 
 def test_same_parameter_names_in_both_backends():
-    for name in mx_shim.__all__:
+    for name in backend.PUBLIC:
         a, b = getattr(mx_shim, name), getattr(torch_shim, name)
-        if not callable(a) or name in ('try_gpu', 'DataLoader'):
-            continue  # try_gpu: d2lzh takes no argument, d2l takes i (see below)
+        if not callable(a) or name in EDITION_SPECIFIC:
+            continue
         assert list(inspect.signature(a).parameters) == list(inspect.signature(b).parameters), name
 
 
 def check_upstream(shim, edition, name):
     mine = inspect.signature(getattr(shim, name)).parameters
     theirs = inspect.signature(getattr(upstream(edition), name)).parameters
-    # Upstream's parameters come first, in order; anything extra is keyword-only with a default.
-    assert list(mine)[:len(theirs)] == list(theirs), (shim.__name__, name)
+    # Upstream's parameters come first, in order, with the same kinds; extras have defaults.
+    assert [(p, v.kind) for p, v in list(mine.items())[:len(theirs)]] == [
+        (p, v.kind) for p, v in theirs.items()], (shim.__name__, name, edition)
     for extra in list(mine)[len(theirs):]:
-        assert mine[extra].kind is inspect.Parameter.KEYWORD_ONLY, (name, extra)
         assert mine[extra].default is not inspect.Parameter.empty, (name, extra)
 
 
-@pytest.mark.parametrize('name, edition, upstream_name', MXNET_MATCHES)
-def test_mxnet_matches_upstream(name, edition, upstream_name):
-    check_upstream(mx_shim, edition, upstream_name)
+@pytest.mark.parametrize('name, edition', MXNET_MATCHES)
+def test_mxnet_matches_upstream(name, edition):
+    check_upstream(mx_shim, edition, name)
 
 
-@pytest.mark.parametrize('name, edition, upstream_name', TORCH_MATCHES)
-def test_torch_matches_upstream(name, edition, upstream_name):
-    check_upstream(torch_shim, edition, upstream_name)
+@pytest.mark.parametrize('name, edition', TORCH_MATCHES)
+def test_torch_matches_upstream(name, edition):
+    check_upstream(torch_shim, edition, name)
 
 
 @pytest.mark.parametrize('shim', [mx_shim, torch_shim], ids=['mxnet', 'torch'])
@@ -91,15 +89,22 @@ def test_bad_arguments_raise_clear_value_errors(shim):
         shim.set_seed(-3)
 
 
-def test_bad_environment_caps_are_named(monkeypatch):
+def test_bad_environment_settings_are_named(monkeypatch):
     monkeypatch.setenv('D2L_MAX_EPOCHS', 'ten')
     with pytest.raises(ValueError, match="D2L_MAX_EPOCHS='ten'"):
         mx_shim.train_ch6(None, [], [], 1, 0.1, None)
+    monkeypatch.delenv('D2L_MAX_EPOCHS')
+    monkeypatch.setenv('D2L_RECORD_STEPS', 'yes')
+    with pytest.raises(ValueError, match="D2L_RECORD_STEPS='yes'"):
+        from d2l_compat import config
+        config.record_steps()
 
 
-def test_try_gpu_falls_back_to_cpu():
-    assert str(mx_shim.try_gpu()) == 'cpu(0)'
+def test_devices_fall_back_to_cpu():
+    assert str(mx_shim.try_gpu()) == 'cpu(0)' and mx_shim.num_gpus() == 0
+    assert [str(d) for d in mx_shim.try_all_gpus()] == ['cpu(0)']
     assert str(torch_shim.try_gpu()) == 'cpu' and str(torch_shim.try_gpu(3)) == 'cpu'
+    assert [str(d) for d in torch_shim.try_all_gpus()] == ['cpu']
 
 
 def test_loaders_yield_the_book_tensors():
@@ -112,3 +117,26 @@ def test_loaders_yield_the_book_tensors():
     train_iter, test_iter = torch_shim.load_data_mnist(1000)
     assert (len(train_iter), len(test_iter)) == (60, 10)
     assert 0.0 <= float(X.min()) and float(X.max()) <= 1.0
+
+
+def test_mxnet_numpy_interface_gets_numpy_arrays_and_d2l_helpers():
+    """§6.6's MXNet tab calls npx.set_np(); its cells then see mx.np arrays and d2l's helpers."""
+    import mxnet as mx
+    from mxnet import npx
+    train_iter, _ = mx_shim.load_data_fashion_mnist(8)
+    X, y = next(iter(train_iter))
+    assert not isinstance(X, mx.np.ndarray)
+    assert mx_shim.accuracy(mx.nd.array([[0.1, 0.9], [0.8, 0.2]]), mx.nd.array([1, 1])) == 1.0
+    npx.set_np()
+    try:
+        X, y = next(iter(train_iter))
+        assert isinstance(X, mx.np.ndarray) and isinstance(y, mx.np.ndarray)
+        X.as_in_ctx(mx.cpu())  # the book's call
+        y_hat = mx.np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+        labels = mx.np.array([1, 1, 1], dtype='int32')
+        assert mx_shim.accuracy(y_hat, labels) == 2.0  # d2l's count of hits
+        assert mx_shim.size(labels) == 3
+        assert float(mx_shim.reduce_sum(mx_shim.astype(labels, 'float32'))) == 3.0
+        assert mx_shim.argmax(y_hat, axis=1).tolist() == [1, 0, 1]
+    finally:
+        npx.reset_np()

@@ -1,6 +1,5 @@
-"""Importing a backend loads only its own framework; both frameworks keep every core."""
+"""Importing a backend loads only its framework and changes nothing else a user can observe."""
 import json
-import os
 import subprocess
 import sys
 
@@ -9,7 +8,7 @@ import pytest
 
 def run(code):
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         check=True, env={**os.environ, 'D2L_NUM_THREADS': ''})
+                         check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -19,6 +18,7 @@ REPORT = ("import sys, json; print(json.dumps(sorted("
 
 @pytest.mark.parametrize('statement, loaded', [
     ('import d2l_compat; import d2l_compat.core, d2l_compat.data, d2l_compat.animator', []),
+    ('from d2l_compat import *', []),
     ('from d2l_compat import torch as d2l', ['torch']),
     ('from d2l_compat import mxnet as d2l', ['mxnet']),
 ])
@@ -26,9 +26,34 @@ def test_each_module_loads_only_its_framework(statement, loaded):
     assert run(f'{statement}\n{REPORT}') == loaded
 
 
-@pytest.mark.parametrize('order', [('torch', 'mxnet'), ('mxnet', 'torch')])
-def test_torch_keeps_its_cores_beside_mxnet(order):
-    code = (f'from d2l_compat import {order[0]}\nfrom d2l_compat import {order[1]}\n'
-            'import torch, os, json; print(json.dumps([torch.get_num_threads(), os.cpu_count()]))')
-    threads, cores = run(code)
-    assert threads == cores
+SNAPSHOT = '''
+import os, sys
+def snapshot():
+    torch = sys.modules.get('torch')
+    return {'env': dict(os.environ), 'stderr': os.readlink('/proc/self/fd/2'),
+            'stdout': os.readlink('/proc/self/fd/1'),
+            'torch_threads': torch.get_num_threads() if torch else None}
+'''
+
+
+@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
+@pytest.mark.parametrize('torch_threads', [None, 1])
+def test_import_changes_no_environment_threads_or_file_descriptors(backend, torch_threads):
+    """Not even MXNet's own import may leave an already-loaded torch on fewer threads."""
+    setup = ('import torch; torch.set_num_threads(%d)' % torch_threads if torch_threads
+             else 'import torch')
+    code = (SNAPSHOT + setup + '\nbefore = snapshot()\n'
+            f'from d2l_compat import {backend} as d2l\n'
+            'import json; print(json.dumps([before, snapshot()]))')
+    before, after = run(code)
+    assert after == before
+
+
+def test_mxnet_engine_is_left_to_mxnet():
+    code = ('import os\nfrom d2l_compat import mxnet as d2l\nimport json\n'
+            'print(json.dumps(os.environ.get("MXNET_ENGINE_TYPE")))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         check=True, env={k: v for k, v in __import__('os').environ.items()
+                                          if k != 'MXNET_ENGINE_TYPE'})
+    assert json.loads(out.stdout.strip().splitlines()[-1]) is None
+    assert 'NaiveEngine' not in out.stderr
