@@ -171,6 +171,15 @@ class Backend:
         """(train_iter, test_iter) over MNIST; the train order is reshuffled each epoch."""
         return self._loaders('mnist', batch_size, resize, root)
 
+    # d2l's array helpers; a backend whose arrays spell these otherwise overrides them.
+    @staticmethod
+    def argmax(x, *args, **kwargs):
+        return x.argmax(*args, **kwargs)
+
+    @staticmethod
+    def reduce_sum(x, *args, **kwargs):
+        return x.sum(*args, **kwargs)
+
     def accuracy(self, y_hat, y):
         """Number of correct predictions, as a float (d2l)."""
         if len(y_hat.shape) > 1 and y_hat.shape[1] > 1:

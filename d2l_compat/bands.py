@@ -108,12 +108,13 @@ def reference_for(entry, record):
 
 def _check_reference(key, entry, record, failures):
     reference = reference_for(entry, record)
-    where = f"seed {record.seed}, {record.host.get('threads')} thread(s), {record.host.get('cpu')}"
+    where = f"seed {record.seed}, {record.host.get('threads')} thread(s)"
     if reference is None:
-        print(f'{key}: no same-seed reference for {where}; band only')
+        print(f"{key}: no same-seed reference for {where} on {record.host.get('cpu')}; "
+              'band only')
         return
     print(f"{key}: same-seed reference ({where}; measured with "
-          f"{reference['host'].get('threads')} thread(s))")
+          f"{reference['host'].get('threads')} thread(s) on this CPU model)")
     for metric in METRICS:
         value, ref, tol = getattr(record, metric), reference[metric], entry['tolerance'][metric]
         diff = abs(value - ref)

@@ -217,6 +217,7 @@ class RunRecord:
     epochs: list = dataclasses.field(default_factory=list)
     threads: list = dataclasses.field(default_factory=list)  # CPU threads, per epoch
     steps: list = dataclasses.field(default_factory=list)  # per-step mean loss (D2L_RECORD_STEPS)
+    start: str = None  # a same-start run's shared initial weights (scripts/samestart.py)
     started: str = dataclasses.field(
         default_factory=lambda: datetime.datetime.now(datetime.timezone.utc)
         .isoformat(timespec='seconds'))
@@ -258,7 +259,10 @@ class RunRecord:
         return dataclasses.asdict(self)
 
     def save(self, path=None):
-        """Append this record as one JSON line to ``path`` (default: D2L_RESULTS), if any."""
+        """Append this record as one JSON line to ``path`` (default: D2L_RESULTS), if any;
+        ``path=False`` saves nothing (a caller that files the record itself)."""
+        if path is False:
+            return None
         path = path or config.results_file()
         if not path:
             return None
@@ -286,7 +290,9 @@ def load_records(path):
             if not line.strip():
                 continue
             try:
-                records.append(RunRecord(**json.loads(line)))
+                fields = json.loads(line)
+                fields.setdefault('started', '')  # an undated record is older than any dated one
+                records.append(RunRecord(**fields))
             except (json.JSONDecodeError, TypeError) as e:
                 raise ValueError(f'{path}:{lineno}: not a run record ({e})') from e
     return records

@@ -200,6 +200,10 @@ def _download_folder(dataset, root):
     if root:
         return os.path.expanduser(str(root))
     if config.data_dir():
+        if not os.path.isdir(config.data_dir()):  # a typo must not start a download elsewhere
+            raise DataNotFoundError(
+                f'D2L_DATA_DIR={config.data_dir()!r} is not a folder; fix the path (it should '
+                f'hold {dataset.name}/) or unset it to use the default places')
         return os.path.join(config.data_dir(), dataset.name)
     return os.path.expanduser(dataset.homes[-1])
 

@@ -141,9 +141,9 @@ class MXNetBackend(backend.Backend):
     def assign(self, net, arrays):
         params = [p for p in net.collect_params().values() if p.grad_req != 'null']
         for param, array in zip(params, arrays):
-            param.set_data(array)
+            param.set_data((mx.np if _np_mode() else nd).array(array, dtype=array.dtype))
 
-    _ceiling = None
+    _ceiling = None  # the fewest threads this process has run MXNet with, once it went down
 
     def get_threads(self):
         return _GOMP.omp_get_max_threads()
@@ -151,13 +151,12 @@ class MXNetBackend(backend.Backend):
     def set_threads(self, n):
         # The NaiveEngine runs operators on this thread, with this thread's OpenMP setting.
         _GOMP.omp_set_num_threads(n)
+        MXNetBackend._ceiling = min(n, MXNetBackend._ceiling or n)
 
     def limit_threads(self, n):
-        # MXNet 1.9's oneDNN crashes (segfault in backward) when the thread count rises above
-        # the count of the process's first backward pass; so never above the first choice.
-        if MXNetBackend._ceiling is None:
-            MXNetBackend._ceiling = min(n, self.get_threads())
-        return min(n, MXNetBackend._ceiling)
+        # MXNet 1.9's oneDNN crashes (segfault in a backward pass) when the thread count rises
+        # above the one a backward pass already ran with; so the count only ever goes down.
+        return n if MXNetBackend._ceiling is None else min(n, MXNetBackend._ceiling)
 
     def numerics(self):
         return {'onednn': bool(mx.runtime.Features().is_enabled('MKLDNN')),
@@ -176,16 +175,7 @@ class MXNetBackend(backend.Backend):
         return a.size
 
     @staticmethod
-    def argmax(x, *args, **kwargs):
-        return x.argmax(*args, **kwargs)
-
-    @staticmethod
     def astype(x, *args, **kwargs):
         return x.astype(*args, **kwargs)
-
-    @staticmethod
-    def reduce_sum(x, *args, **kwargs):
-        return x.sum(*args, **kwargs)
-
 
 backend.export(MXNetBackend(), globals())

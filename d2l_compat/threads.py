@@ -5,7 +5,9 @@ choice: OpenMP threads wait by spinning, so they fight other processes for the s
 and an epoch can take many times longer than its share. Unless the user chose a thread
 count (``D2L_NUM_THREADS`` or ``OMP_NUM_THREADS``), a shim run measures how many cores other
 processes keep busy, trains with the rest (at least one), checks again at every epoch, and
-gives the framework its previous setting back when it returns.
+gives the framework its previous setting back when it returns. (MXNet 1.9 is the exception:
+its oneDNN crashes when a process goes back up to more threads than a backward pass already
+ran with, so there the count only ever goes down; ``limit_threads``.)
 """
 import contextlib
 import os
@@ -77,8 +79,8 @@ class Policy:
         self.apply()
 
     def apply(self):
-        n = self.user or self.backend.limit_threads(
-            spare_threads(self.meter.others_busy(), cores()))
+        n = self.backend.limit_threads(
+            self.user or spare_threads(self.meter.others_busy(), cores()))
         if n != self.backend.get_threads():
             self.backend.set_threads(n)
         if self.record is not None and not self.record.threads:
@@ -94,8 +96,9 @@ class Policy:
             self.record.threads.append(self.backend.get_threads())
 
     def restore(self):
-        if self.previous is not None and self.previous != self.backend.get_threads():
-            self.backend.set_threads(self.previous)
+        previous = self.backend.limit_threads(self.previous)
+        if previous != self.backend.get_threads():
+            self.backend.set_threads(previous)
 
 
 @contextlib.contextmanager

@@ -135,16 +135,7 @@ class TorchBackend(backend.Backend):
         return x.numel(*args, **kwargs)
 
     @staticmethod
-    def argmax(x, *args, **kwargs):
-        return x.argmax(*args, **kwargs)
-
-    @staticmethod
     def astype(x, *args, **kwargs):
         return x.type(*args, **kwargs)
-
-    @staticmethod
-    def reduce_sum(x, *args, **kwargs):
-        return x.sum(*args, **kwargs)
-
 
 backend.export(TorchBackend(), globals())

@@ -78,7 +78,7 @@ def mxnet_floor(epochs):
     from d2l_compat import mxnet as mx_shim
     from mxnet import autograd, gluon, init, nd
     from mxnet.gluon import loss as gloss
-    net = recipes.mxnet_net('lenet-v1')
+    net = recipes.build_net('lenet-v1', 'mxnet')
     net.initialize(init=init.Xavier())
     fast = mx_shim._fast(net)
     batches = list(mx_shim.load_data_fashion_mnist(BATCH)[0])
@@ -99,7 +99,7 @@ def mxnet_floor(epochs):
 def torch_floor(epochs):
     import torch
     from d2l_compat import torch as torch_shim
-    net = recipes.torch_net('lenet-v2')
+    net = recipes.build_net('lenet-v2', 'torch')
     memory_format = torch_shim._memory_format(net)
     batches = [(X.contiguous(memory_format=memory_format), y)
                for X, y in torch_shim.load_data_fashion_mnist(BATCH)[0]]
@@ -137,13 +137,14 @@ def torch_layers(epochs):
     """Each layer of the v2 LeNet alone: forward + backward (training), forward (evaluation)."""
     import torch
     from d2l_compat import torch as torch_shim
-    net = recipes.torch_net('lenet-v2')
+    net = recipes.build_net('lenet-v2', 'torch')
     memory_format = torch_shim._memory_format(net)  # as the shim trains it
     X = next(iter(torch_shim.load_data_fashion_mnist(BATCH)[0]))[0]
     X = X.contiguous(memory_format=memory_format)
     layers = []
     for i, layer in enumerate(net):
-        x = X.detach().requires_grad_(i > 0)  # the images themselves need no gradient
+        # The images need no gradient, unless the first layer has no weights to give one to.
+        x = X.detach().requires_grad_(i > 0 or not list(layer.parameters()))
         with torch.no_grad():
             Y = layer(x)
         grad = torch.ones_like(Y)
@@ -160,7 +161,7 @@ def torch_layers(epochs):
 
 def mx_trainer(train_ch5, loaders, epochs):
     from mxnet import gluon, init
-    net = recipes.mxnet_net('lenet-v1')
+    net = recipes.build_net('lenet-v1', 'mxnet')
     net.initialize(force_reinit=True, init=init.Xavier())
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.9})
     import mxnet as mx
@@ -169,7 +170,7 @@ def mx_trainer(train_ch5, loaders, epochs):
 
 def torch_trainer(train_ch6, loaders, epochs):
     import torch
-    net = recipes.torch_net('lenet-v2')
+    net = recipes.build_net('lenet-v2', 'torch')
     return lambda: train_ch6(net, *loaders, epochs, 0.9, torch.device('cpu'))
 
 
@@ -219,10 +220,80 @@ ROWS = {  # name -> (label, function); ratios within a backend: vs its upstream 
 }
 
 
+# Shim and floor rows run as the course kernel runs them (MXNet's NaiveEngine on the CPU);
+# upstream rows as a student runs them (MXNet's default engine).
+ENGINE = {'MXNET_ENGINE_TYPE': 'NaiveEngine'}
+
+
+def row_env(name, extra=None):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('MXNET_ENGINE_TYPE', 'OMP_NUM_THREADS', 'D2L_NUM_THREADS')}
+    if not name.startswith('upstream'):
+        env.update(ENGINE)
+    env.update(extra or {})
+    return env
+
+
+def start_row(name, epochs, extra=None):
+    return subprocess.Popen([sys.executable, os.path.abspath(__file__), '--row', name,
+                             '--epochs', str(epochs)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=row_env(name, extra))
+
+
+def finish_row(name, process):
+    out, err = process.communicate()
+    if process.returncode:
+        sys.exit(f'{name} failed:\n{err[-3000:]}')
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def busy_processes(count):
+    """``count`` processes that keep one core each busy, as other work on the machine would."""
+    burners = [subprocess.Popen([sys.executable, '-c', 'while True: pass'])
+               for _ in range(count)]
+    try:
+        time.sleep(1)
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
+def sharing_rows(epochs):
+    """Seconds per epoch of each shim alone, beside two busy processes, and both side by side;
+    with the shim's thread policy, and with every core forced (the frameworks' default)."""
+    cores = str(os.cpu_count())
+    table = []
+    for policy, extra in (('thread policy', {}),
+                          (f'{cores} threads forced', {'D2L_NUM_THREADS': cores})):
+        alone = {b: finish_row(b, start_row(b, epochs, extra))['seconds']
+                 for b in ('shim-mxnet', 'shim-torch')}
+        with busy_processes(2):
+            beside = {b: finish_row(b, start_row(b, epochs, extra))['seconds']
+                      for b in ('shim-mxnet', 'shim-torch')}
+        both = {b: start_row(b, epochs, extra) for b in ('shim-mxnet', 'shim-torch')}
+        together = {b: finish_row(b, p)['seconds'] for b, p in both.items()}
+        for b in ('shim-mxnet', 'shim-torch'):
+            table.append((ROWS[b][0].split(':')[0], policy, alone[b], beside[b], together[b]))
+            print(f'{b} ({policy}): alone {alone[b]:.2f}, beside two busy {beside[b]:.2f}, '
+                  f'side by side {together[b]:.2f} s/epoch', file=sys.stderr, flush=True)
+    print('\nSharing the machine (s/epoch; ratios to the same row alone, measured in this run)\n')
+    print('| backend | threads | alone | beside two busy processes | ratio | two backends side '
+          'by side | ratio |')
+    print('|---|---|---|---|---|---|---|')
+    for label, policy, alone, beside, together in table:
+        print(f'| {label} | {policy} | {alone:.2f} | {beside:.2f} | {beside / alone:.2f}x '
+              f'| {together:.2f} | {together / alone:.2f}x |')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--epochs', type=int, default=3)
     parser.add_argument('--row', choices=ROWS, help='time one row in this process (internal)')
+    parser.add_argument('--sharing-only', action='store_true',
+                        help='only the table of runs beside other work')
     args = parser.parse_args()
     os.environ['D2L_ANIMATOR'] = 'off'
     if args.row:
@@ -231,33 +302,31 @@ def main():
             seconds, layers = seconds
         print(json.dumps({'seconds': seconds, 'peak_mb': peak_mb(), 'layers': layers}))
         return
-    rows = []
-    for name, (label, _) in ROWS.items():
-        out = subprocess.run([sys.executable, os.path.abspath(__file__), '--row', name,
-                              '--epochs', str(args.epochs)], capture_output=True, text=True)
-        if out.returncode:
-            sys.exit(f'{name} failed:\n{out.stderr[-3000:]}')
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        rows.append((name, label, result['seconds'], result['peak_mb'], result['layers']))
-        print(f'{label}: {result["seconds"]:.2f} s/epoch', file=sys.stderr, flush=True)
-
     with open('/proc/cpuinfo') as f:
         names = [line.split(':', 1)[1].strip() for line in f if line.startswith('model name')]
     cpu = names[0] if names else (platform.processor() or platform.machine())
     print(f'\n{datetime.date.today()}, {cpu}, {os.cpu_count()} cores, {args.epochs} epochs per '
           f'row, batch {BATCH}, 60,000 training examples per epoch (+ 10,000 test examples in '
           'the trainer rows)\n')
-    seconds_of = {row[0]: row[2] for row in rows}
-    print('| run | s/epoch | train examples/s | upstream / this | this / floor | peak RSS (MB) |')
-    print('|---|---|---|---|---|---|')
-    for name, label, seconds, mb, _ in rows:
-        backend = name.split('-')[1]
-        base, floor = (seconds_of[f'{kind}-{backend}'] for kind in ('upstream', 'floor'))
-        print(f'| {label} | {seconds:.2f} | {60000 / seconds:,.0f} | {base / seconds:.2f}x '
-              f'| {seconds / floor:.2f}x | {mb:,.0f} |')
-    for _, label, seconds, _, layers in rows:
-        if layers:
-            print_layers(label.split(':')[0], seconds, layers)
+    if not args.sharing_only:
+        rows = []
+        for name, (label, _) in ROWS.items():
+            result = finish_row(name, start_row(name, args.epochs))
+            rows.append((name, label, result['seconds'], result['peak_mb'], result['layers']))
+            print(f'{label}: {result["seconds"]:.2f} s/epoch', file=sys.stderr, flush=True)
+        seconds_of = {row[0]: row[2] for row in rows}
+        print('| run | s/epoch | train examples/s | upstream / this | this / floor '
+              '| peak RSS (MB) |')
+        print('|---|---|---|---|---|---|')
+        for name, label, seconds, mb, _ in rows:
+            backend = name.split('-')[1]
+            base, floor = (seconds_of[f'{kind}-{backend}'] for kind in ('upstream', 'floor'))
+            print(f'| {label} | {seconds:.2f} | {60000 / seconds:,.0f} | {base / seconds:.2f}x '
+                  f'| {seconds / floor:.2f}x | {mb:,.0f} |')
+        for _, label, seconds, _, layers in rows:
+            if layers:
+                print_layers(label.split(':')[0], seconds, layers)
+    sharing_rows(args.epochs)
 
 
 def print_layers(net, seconds, layers):

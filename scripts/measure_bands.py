@@ -73,18 +73,22 @@ def one_run(recipe, backend, seed, threads, caps):
 
 
 class Cores:
-    """Slots for runs side by side: a run of n threads waits until n slots are free, so a
-    multi-threaded run never shares the cores (its OpenMP threads would spin against the
-    other runs and take many times longer)."""
+    """Slots for runs side by side, taken in the order the runs were submitted: a run of n
+    threads waits until n slots are free, and later runs wait behind it, so a multi-threaded
+    run never shares the cores (its OpenMP threads would spin against the other runs)."""
 
     def __init__(self, total):
         self.free, self.total, self.cond = total, total, threading.Condition()
+        self.tickets, self.serving = 0, 0
 
     def run(self, threads, fn, *args):
         need = min(threads, self.total)
         with self.cond:
-            self.cond.wait_for(lambda: self.free >= need)
+            ticket, self.tickets = self.tickets, self.tickets + 1
+            self.cond.wait_for(lambda: self.serving == ticket and self.free >= need)
             self.free -= need
+            self.serving += 1
+            self.cond.notify_all()
         try:
             return fn(*args)
         finally:

@@ -1,4 +1,6 @@
-"""The band check: measured bands exist for every recipe x backend, and a bad run fails it."""
+"""What runs are held to: bands, claims and same-seed references, and that they can fail."""
+import json
+import math
 import pathlib
 import sys
 
@@ -8,84 +10,155 @@ from d2l_compat import bands, config, core
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'scripts'))
+import measure_bands  # noqa: E402
 import recipes  # noqa: E402
 
+TABLE = bands.load()['bands']
 
-def test_every_recipe_and_backend_has_a_band_in_the_profile_it_runs_under():
-    table = bands.load()['bands']
+
+def test_every_recipe_and_backend_is_measured_in_the_profile_it_runs_under():
     expected = {bands.key_for(r, b, recipes.CAPPED.get(r, {})): r
                 for r in recipes.RECIPES for b in ('mxnet', 'torch')}
-    assert set(expected) <= set(table)
-    # Anything else is a capped recipe measured in full (measure_bands.py --no-caps).
-    assert all(key.split('/')[0] in recipes.CAPPED and '@' not in key
-               for key in set(table) - set(expected))
-    for key in expected:
-        entry = table[key]
-        assert len(entry['runs']) >= recipes.BAND_SEEDS.get(expected[key], 5), key
-        assert entry.get('caps', {}) == recipes.CAPPED.get(expected[key], {}), key
-        for metric in bands.METRICS:
-            lo, hi = entry[metric]
-            values = [run[metric] for run in entry['runs']]
-            assert lo < min(values) <= max(values) < hi, (key, metric)
+    missing = sorted(set(expected) - set(TABLE))
+    assert not missing, f'measure them: python scripts/measure_bands.py --recipes ...: {missing}'
+    for key, recipe in expected.items():
+        entry = TABLE[key]
+        assert len(entry['runs']) >= recipes.BAND_SEEDS.get(recipe, 5), key
+        assert entry['caps'] == recipes.CAPPED.get(recipe, {}), key
+        assert entry['claim'] == (recipes.CLAIMS.get(recipe)
+                                  or ('learns' if entry['caps'] else None)), key
+        assert {r['host']['threads'] for r in entry['runs']} == {1}, key
+        assert {r['host']['threads'] for r in entry['references']} == {1, 2}, key
 
 
-def record_with(test_acc, **host):
-    record = core.RunRecord('mxnet', 'train_ch5', 'cpu(0)', 'lenet-v1')
-    entry = bands.load()['bands']['lenet-v1/mxnet']
-    mid = lambda m: sum(entry[m]) / 2  # noqa: E731
-    record.add_epoch(mid('loss'), mid('train_acc'), test_acc, 1.0, 60000)
-    record.host.update(host)
+@pytest.mark.parametrize('key', sorted(TABLE))
+def test_bands_and_tolerances_are_what_the_runs_give(key):
+    """Recomputed from the per-seed runs: a bound edited by hand fails here."""
+    entry = TABLE[key]
+    seed0 = [r for r in entry['runs'] + entry['references'] if r['seed'] == 0]
+    for metric in bands.METRICS:
+        assert entry[metric] == bands.band([r[metric] for r in entry['runs']], metric), metric
+        assert entry['tolerance'][metric] == bands.tolerance(seed0, metric), metric
+    if entry['claim']:  # a claim is kept only if every measured run makes it
+        for run in entry['runs'] + entry['references']:
+            assert bands.CLAIMS[entry['claim']](record_from(run, key))[0], run['seed']
+
+
+def record_from(run, key, **changes):
+    recipe, backend = key.split('@')[0].split('/')
+    record = core.RunRecord(backend, 'train_ch5', 'cpu', recipe, run['seed'])
+    for epoch in run['epochs']:
+        record.add_epoch(epoch['loss'], epoch['train_acc'], epoch['test_acc'], 1.0, 1)
+    record.epochs[-1].update(changes)
+    record.host.update(run['host'])
+    caps = TABLE[key]['caps']
+    record.host.update({k: caps.get(k) for k in config.CAPS})
     return record
 
 
-def test_check_passes_inside_and_fails_outside(capsys):
-    entry = bands.load()['bands']['lenet-v1/mxnet']
-    bands.check(record_with(sum(entry['test_acc']) / 2))  # raises if outside
-    assert 'test_acc' in capsys.readouterr().out
-    with pytest.raises(bands.OutOfBandError, match='test_acc 0.1000 not in'):
-        bands.check(record_with(0.1))
-    assert 'test_acc 0.1000 OUTSIDE band' in capsys.readouterr().out
+def seed0(key):
+    return next(r for r in TABLE[key]['runs'] if r['seed'] == 0)
 
 
-def test_capped_runs_are_held_to_the_band_of_their_caps(tmp_path, capsys):
-    # lenet-v1 was banded on the full data only: a capped run of it has no band to meet.
-    with pytest.raises(KeyError, match='lenet-v1/mxnet@train1000.*D2L_MAX_TRAIN_EXAMPLES=1000'):
-        bands.check(record_with(0.8, max_train_examples=1000))
-    name, caps = next(iter(recipes.CAPPED.items()))
-    entry = bands.load()['bands'][bands.key_for(name, 'torch', caps)]
-    record = core.RunRecord('torch', 'train_ch6', 'cpu', name)
-    mid = lambda m: sum(entry[m]) / 2  # noqa: E731
-    record.add_epoch(mid('loss'), mid('train_acc'), mid('test_acc'), 1.0, 100)
-    record.host.update(caps)
+def test_the_measured_seed_0_run_passes_and_a_shifted_one_fails(capsys):
+    key = 'lenet-v1/mxnet'
+    bands.check(record_from(seed0(key), key))
+    out = capsys.readouterr().out
+    assert 'same-seed reference' in out and 'band over seeds 0, 1, 2, 3, 4' in out
+    tol = TABLE[key]['tolerance']['test_acc']
+    shifted = record_from(seed0(key), key, test_acc=seed0(key)['test_acc'] + 2 * tol)
+    with pytest.raises(bands.OutOfBandError, match='differs from the seed-0 reference'):
+        bands.check(shifted)
+    assert 'EXCEEDS tolerance' in capsys.readouterr().out
+
+
+def test_a_run_on_another_cpu_is_held_to_the_band_only(capsys):
+    key = 'lenet-v1/torch'
+    record = record_from(seed0(key), key)
+    record.host['cpu'] = 'Some Other CPU'
     bands.check(record)
-    assert f"{name}/torch@{config.profile(caps)} test_acc" in capsys.readouterr().out
-    record = record_with(0.8)
-    record.recipe = 'alexnet'
-    with pytest.raises(KeyError, match='no band'):
+    assert 'no same-seed reference for seed 0, 1 thread(s) on Some Other CPU' in \
+        capsys.readouterr().out
+    record.epochs[-1]['test_acc'] = 0.1
+    with pytest.raises(bands.OutOfBandError, match='test_acc 0.1000 not in'):
         bands.check(record)
-    bad = tmp_path / 'bands.json'
-    bad.write_text('{"bands": ')
-    with pytest.raises(ValueError, match='bands.json: not a bands file'):
-        bands.load(bad)
+
+
+def test_claims_hold_for_what_they_claim_and_fail_for_a_trained_net():
+    def record(losses, test_acc):
+        r = core.RunRecord('mxnet', 'train_ch5', 'cpu', 'x')
+        for loss in losses:
+            r.add_epoch(loss, 0.1, test_acc, 1.0, 1)
+        return r
+    ln10 = math.log(10)
+    assert bands.CLAIMS['collapses'](record([2.31, ln10 + 0.001], 0.1))[0]
+    assert not bands.CLAIMS['collapses'](record([2.31, ln10 + 0.001], 0.1001))[0]
+    assert not bands.CLAIMS['collapses'](record([2.31, 0.9], 0.1))[0]
+    assert bands.CLAIMS['stays-at-chance'](record([ln10 + 5e-4, ln10 - 5e-4], 0.12))[0]
+    assert not bands.CLAIMS['stays-at-chance'](record([ln10, 2.29], 0.12))[0]
+    assert bands.CLAIMS['learns'](record([2.3, 2.2], 0.2))[0]
+    assert not bands.CLAIMS['learns'](record([2.3, 2.3], 0.2))[0]
+
+
+def test_runs_with_nothing_to_check_are_refused_clearly():
+    empty = core.RunRecord('torch', 'train_ch6', 'cpu', 'lenet-v2', 0)
+    with pytest.raises(bands.OutOfBandError, match='no epochs to check'):
+        bands.check(empty)
+    unnamed = record_from(seed0('lenet-v2/torch'), 'lenet-v2/torch')
+    unnamed.recipe = None
+    with pytest.raises(ValueError, match='no recipe name.*pass recipe='):
+        bands.check(unnamed)
+
+
+def test_capped_runs_are_held_to_what_was_measured_under_their_caps():
+    record = record_from(seed0('lenet-v1/mxnet'), 'lenet-v1/mxnet')
+    record.host['max_train_examples'] = 1000
+    with pytest.raises(KeyError, match='lenet-v1/mxnet@train1000.*D2L_MAX_TRAIN_EXAMPLES=1000'):
+        bands.check(record)
+    bad = pathlib.Path(ROOT / 'build')
+    bad.mkdir(exist_ok=True)
+    (bad / 'broken-bands.json').write_text('{"bands": ')
+    with pytest.raises(ValueError, match='broken-bands.json: not a bands file'):
+        bands.load(bad / 'broken-bands.json')
 
 
 @pytest.mark.parametrize('backend', ['mxnet', 'torch'])
 def test_a_wrong_learning_rate_lands_outside_the_band(backend, monkeypatch):
+    """The band alone (another CPU): lr 0.001 instead of 0.9 fails it."""
     monkeypatch.setenv('D2L_ANIMATOR', 'off')
+    monkeypatch.setenv('D2L_NUM_THREADS', '1')
     record = recipes.run('lenet-v1', backend, seed=0, lr=0.001)
     assert len(record.epochs) == 5  # the full recipe, only the learning rate differs
-    with pytest.raises(bands.OutOfBandError):
+    record.host['cpu'] = 'Some Other CPU'
+    with pytest.raises(bands.OutOfBandError, match='not in'):
         bands.check(record)
+
+
+def test_a_failed_measurement_shows_the_childs_error():
+    with pytest.raises(RuntimeError, match="unknown recipe 'no-such-recipe'"):
+        measure_bands.one_run('no-such-recipe', 'torch', 0, 1, {})
+
+
+def test_the_record_is_written_whole_or_the_writer_says_so(tmp_path, monkeypatch):
+    record = core.RunRecord('torch', 'train_ch6', 'cpu', 'lenet-v2')
+    monkeypatch.setattr(core.os, 'write', lambda fd, data: len(data) // 2)
+    with pytest.raises(OSError, match=r'only \d+ of \d+ bytes of a run record'):
+        record.save(tmp_path / 'runs.jsonl')
 
 
 def test_each_notebook_runs_under_the_caps_its_bands_were_measured_with(monkeypatch):
     notebooks = sorted((ROOT / 'notebooks').glob('*/*.ipynb'))
-    capped = {f'{nb.parent.name}/{nb.name}': recipes.caps_for(nb) for nb in notebooks
-              if recipes.caps_for(nb)}
-    assert sorted(capped) == [f'{b}/{n}' for b in ('mxnet', 'pytorch')
-                              for n in ('ex10_alexnet.ipynb', 'ex5_deeper.ipynb')]
-    assert capped['pytorch/ex10_alexnet.ipynb'] == recipes.CAPPED['ex10-alexnet']
+    capped = {f'{nb.parent.name}/{nb.name}' for nb in notebooks if recipes.caps_for(nb)}
+    assert capped == {f'{b}/{n}' for b in ('mxnet', 'pytorch')
+                      for n in ('ex10_alexnet.ipynb', 'ex14_epochs.ipynb', 'ex5_deeper.ipynb')}
+    assert recipes.caps_for('notebooks/pytorch/ex10_alexnet.ipynb') == \
+        recipes.CAPPED['ex10-alexnet']
     assert recipes.caps_for('notebooks/mxnet/lenet.ipynb') == {}
     monkeypatch.setitem(recipes.CAPPED, 'ex5-window', {'max_epochs': 1})
     with pytest.raises(ValueError, match='capped differently'):
         recipes.caps_for('notebooks/mxnet/ex5_deeper.ipynb')
+
+
+def test_bands_file_is_valid_json_with_margins():
+    data = json.loads((ROOT / 'd2l_compat' / 'bands.json').read_text())
+    assert data['margins'] == bands.MARGINS

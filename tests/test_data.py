@@ -194,3 +194,17 @@ def test_corrupt_download_is_not_kept(tiny, tmp_path, mirror):
     with pytest.raises(data.DataNotFoundError, match='md5'):
         data.locate(spec, 'train', 'labels', root=target)
     assert os.listdir(target) == []
+
+
+def test_a_mistyped_data_dir_is_named_and_nothing_is_downloaded(tiny, tmp_path, mirror,
+                                                                 monkeypatch):
+    spec, raws = tiny
+    folder, url = mirror
+    write_gz(folder / 'train-labels-idx1-ubyte.gz', raws[('train', 'labels')])
+    spec = data.Dataset(spec.name, spec.files, (url,), spec.folders)
+    typo = tmp_path / 'shraed' / 'data'
+    monkeypatch.setenv('D2L_DATA_DIR', str(typo))
+    with pytest.raises(data.DataNotFoundError, match=r"D2L_DATA_DIR=.*shraed/data' is not a "
+                                                     'folder'):
+        data.locate(spec, 'train', 'labels')
+    assert not typo.exists()

@@ -29,9 +29,9 @@
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands
 from mxnet import gluon, init, nd
-from mxnet.gluon import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 
 # %% [markdown]
 # ## 读数据：幻灯片的方式与书的方式
@@ -54,8 +54,13 @@ for name, data_train, data_test in [('幻灯片', train_iter, test_iter),
 # %% [markdown]
 # ## 模型：幻灯片的 `LeNet` 类
 
-# %%
+# %% tags=["net"]
+from mxnet.gluon import nn
+
+
 class LeNet(nn.HybridBlock):
+    """幻灯片的 LeNet 类：配方 v2 的 LeNet 包在一个 HybridBlock 里。"""
+
     def __init__(self, **kwargs):
         super(LeNet, self).__init__(**kwargs)
         self.net = nn.HybridSequential()
@@ -72,7 +77,13 @@ class LeNet(nn.HybridBlock):
         return x
 
 
-net = LeNet()
+def lenet_v2():
+    """一个新的幻灯片 LeNet（即配方 v2 的网络）。"""
+    return LeNet()
+
+
+# %%
+net = lenet_v2()
 X = nd.random.uniform(shape=(1, 1, 28, 28))
 net.initialize()
 for layer in net.net:
@@ -84,7 +95,12 @@ print('参数个数:', sum(p.data().size for p in net.collect_params().values())
 # ## 训练：每 100 个批次一行损失，每轮一次测试
 
 # %%
-net.initialize(init.Xavier(), force_reinit=True)  # 权重 Glorot 均匀分布，偏置为零
+d2l.set_seed(SEED)
+net = lenet_v2()
+train_iter, test_iter = d2l.load_data_fashion_mnist(64)
+train_iter, test_iter = d2l.Normalize(train_iter, 0.5, 0.5), d2l.Normalize(test_iter, 0.5, 0.5)
+# 权重 Glorot 均匀分布，偏置为零
+net.initialize(init.Xavier(), force_reinit=True, ctx=d2l.try_gpu())
 trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
 record = d2l.train_slides(net, train_iter, test_iter, 5, trainer, d2l.try_gpu(),
                           recipe='ex11-slides')

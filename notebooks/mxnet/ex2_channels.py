@@ -24,9 +24,9 @@
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands
 from mxnet import gluon, init, nd
-from mxnet.gluon import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 
 # %% [markdown]
 # ## 模型
@@ -34,15 +34,24 @@ d2l.set_seed(0)
 # 形状与 v1 相同，只有第一层多了 4 个通道；第二层卷积的输入通道随之变成 10，
 # 参数个数增加 4×26（第一层）+ 16×4×25（第二层）= 1,704 个。
 
+# %% tags=["net"]
+from mxnet.gluon import nn
+
+
+def lenet_channels10():
+    """配方 v1 的 LeNet，第一层卷积输出 10 个通道。"""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(channels=10, kernel_size=5, activation='sigmoid'),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Dense(120, activation='sigmoid'),
+            nn.Dense(84, activation='sigmoid'),
+            nn.Dense(10))
+    return net
+
 # %%
-net = nn.Sequential()
-net.add(nn.Conv2D(channels=10, kernel_size=5, activation='sigmoid'),
-        nn.MaxPool2D(pool_size=2, strides=2),
-        nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
-        nn.MaxPool2D(pool_size=2, strides=2),
-        nn.Dense(120, activation='sigmoid'),
-        nn.Dense(84, activation='sigmoid'),
-        nn.Dense(10))
+net = lenet_channels10()
 X = nd.random.uniform(shape=(1, 1, 28, 28))
 net.initialize()
 for layer in net:
@@ -54,6 +63,8 @@ print('参数个数:', sum(p.data().size for p in net.collect_params().values())
 # ## 训练
 
 # %%
+d2l.set_seed(SEED)
+net = lenet_channels10()
 batch_size, lr, num_epochs = 256, 0.9, 5
 train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
 ctx = d2l.try_gpu()

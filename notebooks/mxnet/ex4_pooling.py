@@ -24,24 +24,33 @@
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands
 from mxnet import nd
-from mxnet.gluon import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 
 # %% [markdown]
 # ## 模型
 #
 # 形状和参数个数都与 v2 相同（池化层没有参数）；变的只是每个 2×2 窗口取最大值还是平均值。
 
+# %% tags=["net"]
+from mxnet.gluon import nn
+
+
+def lenet_maxpool():
+    """配方 v2 的 LeNet，平均池化换成最大池化。"""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
+            nn.MaxPool2D(pool_size=2, strides=2),
+            nn.Dense(120, activation='sigmoid'),
+            nn.Dense(84, activation='sigmoid'),
+            nn.Dense(10))
+    return net
+
 # %%
-net = nn.Sequential()
-net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
-        nn.MaxPool2D(pool_size=2, strides=2),
-        nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
-        nn.MaxPool2D(pool_size=2, strides=2),
-        nn.Dense(120, activation='sigmoid'),
-        nn.Dense(84, activation='sigmoid'),
-        nn.Dense(10))
+net = lenet_maxpool()
 X = nd.random.uniform(shape=(1, 1, 28, 28))
 net.initialize()
 for layer in net:
@@ -53,6 +62,8 @@ print('参数个数:', sum(p.data().size for p in net.collect_params().values())
 # ## 训练
 
 # %%
+d2l.set_seed(SEED)
+net = lenet_maxpool()
 train_iter, test_iter = d2l.load_data_fashion_mnist(256)
 record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(), recipe='ex4-maxpool')
 

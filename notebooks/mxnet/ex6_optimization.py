@@ -31,13 +31,16 @@
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands
 from mxnet import gluon, init, nd
-from mxnet.gluon import nn
 
-d2l.set_seed(0)
-LAYERS = ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']
+SEED = 0
+d2l.set_seed(SEED)
+
+# %% tags=["net"]
+from mxnet.gluon import nn
 
 
 def lenet_v2():
+    """配方 v2 的 LeNet（第二版 §6.6）：sigmoid、平均池化，第一层填充 2。"""
     net = nn.Sequential()
     net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
             nn.AvgPool2D(pool_size=2, strides=2),
@@ -50,6 +53,7 @@ def lenet_v2():
 
 
 def lenet_v1():
+    """配方 v1 的 LeNet（第一版 §5.5）：sigmoid、最大池化，无填充。"""
     net = nn.Sequential()
     net.add(nn.Conv2D(channels=6, kernel_size=5, activation='sigmoid'),
             nn.MaxPool2D(pool_size=2, strides=2),
@@ -61,19 +65,13 @@ def lenet_v1():
     return net
 
 
-def weight_stds(net):
-    """每一层权重的标准差（先跑一次前向，让 Gluon 推断出各层形状）。"""
-    net(nd.zeros((1, 1, 28, 28)))
-    return [p.data().asnumpy().std() for name, p in net.collect_params().items()
-            if name.endswith('weight')]
-
-
 # %% [markdown]
 # ## 1. lr 0.001，20 轮（博客 §2.6）
 
 # %%
-train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+d2l.set_seed(SEED)
 net = lenet_v2()
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
 record = d2l.train_ch6(net, train_iter, test_iter, 20, 0.001, d2l.try_gpu(),
                        recipe='ex6-lr0.001')
 
@@ -87,14 +85,29 @@ bands.check(record)
 # （`lenet-v1`，见 LeNet 笔记本和下面的表）。
 
 # %%
-net = lenet_v1()
-net.initialize()  # 不指定初始化器：Gluon 的默认值
+LAYERS = ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']
+
+
+def weight_stds(net):
+    """每一层权重的标准差（先跑一次前向，让 Gluon 推断出各层形状）。"""
+    net(nd.zeros((1, 1, 28, 28)))
+    return [p.data().asnumpy().std() for name, p in net.collect_params().items()
+            if name.endswith('weight')]
+
+
+default_net = lenet_v1()
+default_net.initialize()  # 不指定初始化器：Gluon 的默认值
 xavier_net = lenet_v1()
 xavier_net.initialize(init.Xavier())
-for layer, default_std, xavier_std in zip(LAYERS, weight_stds(net), weight_stds(xavier_net)):
+stds = zip(LAYERS, weight_stds(default_net), weight_stds(xavier_net))
+for layer, default_std, xavier_std in stds:
     print(f'{layer:<6} 权重标准差: 默认 {default_std:.4f}  Xavier {xavier_std:.4f}')
 
 # %%
+d2l.set_seed(SEED)
+net = lenet_v1()
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+net.initialize(force_reinit=True, ctx=d2l.try_gpu())  # 不指定初始化器：Gluon 的默认值
 trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.9})
 record = d2l.train_ch5(net, train_iter, test_iter, 256, trainer, d2l.try_gpu(), 5,
                        recipe='ex6-default-init')

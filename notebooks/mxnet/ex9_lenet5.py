@@ -17,7 +17,7 @@
 # # 练习 9：1998 年论文里的 LeNet-5（RBF 输出层，MNIST）· MXNet
 #
 # 种子文档 004 的博客照 LeCun 等人 1998 年的论文写了 LeNet-5，但输出层用的是可学习中心的高斯 RBF，
-# 再接交叉熵。这里尽量按论文来搭：
+# 再接交叉熵。前半部分尽量按论文来搭：
 #
 # - 输入 32×32：MNIST 的 28×28 四周补 2 个像素（论文也是把数字放在 32×32 的视野中间）；
 # - C1（6 个 5×5 卷积）→ S2 → C3（16 个 5×5 卷积，按论文表 I 只连部分 S2 特征图）→ S4 →
@@ -30,21 +30,32 @@
 # - 权重按论文初始化为 Uniform(±2.4/Fᵢ)（Fᵢ 是该单元的输入个数），偏置为零。
 #
 # 论文用的是随机对角 Levenberg–Marquardt 和 20 轮；这里用普通 SGD（`train_ch5`，lr 0.02，批量 256，
-# 5 轮），这是和论文的主要差别。配对的 PyTorch 笔记本结构相同。
+# 5 轮），这是和论文的主要差别。后半部分（“博客的 LeNet-5”一节）按博客自己的代码和配方训练它的网络，
+# 只做让代码能运行的最小修正。配对的 PyTorch 笔记本结构相同。
 
 # %%
-import numpy as np
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands
-from mxnet import gluon, init, nd
+import mxnet as mx
+from mxnet import gluon, nd
 from mxnet.gluon import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 
 # %% [markdown]
-# ## 层
+# ## 网络
+#
+# 本笔记本的网络都定义在下面这一个单元格里（`scripts/recipes.py` 的条带运行也从这里取）：
+# 论文的层、C3 的连接表、输出层的 ±1 编码、`lenet5()` 和论文的初始化 `init_lecun98`；
+# 以及博客的 `RBFLayer`、`LeNet5` 和 `blog_lenet5()`（见“博客的 LeNet-5”一节）。
 
-# %%
+# %% tags=["net"]
+import numpy as np
+from mxnet import init
+from mxnet.gluon import nn
+
+
 class ScaledTanh(nn.HybridBlock):
     """LeNet-5's squashing function f(a) = 1.7159 tanh(2a/3)."""
 
@@ -99,28 +110,107 @@ class RBF(nn.HybridBlock):
         return -(diff ** 2).sum(axis=2)
 
 
-# %% [markdown]
-# ## C3 的连接表与输出层的编码
-
-# %%
+# C3 的连接表（论文表 I）：第 o 张 C3 特征图连接的 S2 特征图
 C3_TABLE = [(0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5),
             (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (0, 3, 4, 5), (0, 1, 4, 5), (0, 1, 2, 5),
             (0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5), (0, 1, 2, 3, 4, 5)]
+# 输出层的 ±1 编码（10 × 84）：自己的随机数生成器，不动全局随机状态；两个框架用同一份
 CODES = np.where(np.random.RandomState(1998).rand(10, 84) < 0.5, -1.0, 1.0).astype('float32')
+
+
+def lenet5():
+    """LeNet-5 (1998): 32x32 input (28x28 padded by 2), C1 S2 C3 S4 C5 F6 and the fixed RBF output."""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(6, kernel_size=5, padding=2, in_channels=1), ScaledTanh(),      # C1
+            Subsample(6), ScaledTanh(),                                               # S2
+            SparseConv2D(16, 6, 5, C3_TABLE), ScaledTanh(),                           # C3
+            Subsample(16), ScaledTanh(),                                              # S4
+            nn.Conv2D(120, kernel_size=5, in_channels=16), ScaledTanh(),              # C5
+            nn.Dense(84, in_units=120), ScaledTanh(),                                 # F6
+            RBF(CODES))                                                               # 输出
+    return net
+
+
+def init_lecun98(net, ctx):
+    """Weights uniform in ±2.4 / F_i, F_i = the unit's number of inputs (the paper's rule); biases 0."""
+    net.initialize(force_reinit=True, ctx=ctx)  # every shape is given, so nothing is deferred
+    for block in net:
+        weight = getattr(block, 'weight', None)
+        if weight is None or isinstance(block, Subsample):
+            continue
+        w = weight.data().asnumpy()
+        if isinstance(block, SparseConv2D):
+            fan_in = block.mask.data().asnumpy()[:, :, 0, 0].sum(axis=1) * w[0, 0].size
+        else:
+            fan_in = np.full(w.shape[0], w[0].size)
+        limit = (2.4 / fan_in).reshape((-1,) + (1,) * (w.ndim - 1))
+        weight.set_data(np.random.uniform(-1, 1, w.shape).astype('float32') * limit)
+        block.bias.set_data(np.zeros(block.bias.shape, 'float32'))
+
+
+# 博客（种子文档 004）的代码译成 Gluon，两处修正见“博客的 LeNet-5”一节
+class RBFLayer(nn.HybridBlock):
+    """The blog's Gaussian RBF output: exp(-||x - c||^2 / (2 sigma^2)), centres c trainable, N(0, 1) init."""
+
+    def __init__(self, in_features, out_features, sigma=1.0, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():  # 中心自带初始化器：net.initialize() 的默认初始化器不会覆盖它
+            self.centers = self.params.get('centers', shape=(out_features, in_features),
+                                           init=init.Normal(1.0))  # 随机初始化类别中心
+        self.sigma = sigma  # 控制响应范围
+
+    def hybrid_forward(self, F, x, centers):
+        distance2 = F.broadcast_sub(x.expand_dims(1), centers.expand_dims(0)).square().sum(axis=2)
+        return F.exp(-distance2 / (2 * self.sigma**2))
+
+
+class LeNet5(nn.HybridBlock):
+    """The blog's LeNet-5: sigmoid, average pooling, C5 as a 5x5 convolution, RBFLayer output."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            # 修正：padding=2（博客没有填充，C5 的 5×5 卷积核会碰上 4×4 的特征图）
+            self.conv1 = nn.Conv2D(6, kernel_size=5, padding=2, in_channels=1)
+            self.sigmoid1 = nn.Activation('sigmoid')
+            self.pool1 = nn.AvgPool2D(pool_size=2, strides=2)
+            self.conv2 = nn.Conv2D(16, kernel_size=5, in_channels=6)
+            self.sigmoid2 = nn.Activation('sigmoid')
+            self.pool2 = nn.AvgPool2D(pool_size=2, strides=2)
+            self.conv3 = nn.Conv2D(120, kernel_size=5, in_channels=16)
+            self.sigmoid3 = nn.Activation('sigmoid')
+            self.fc1 = nn.Dense(84, in_units=120)
+            self.sigmoid_fc1 = nn.Activation('sigmoid')
+            self.rbf_layer = RBFLayer(in_features=84, out_features=10, sigma=1.0)
+
+    def hybrid_forward(self, F, x):
+        x = self.pool1(self.sigmoid1(self.conv1(x)))
+        x = self.pool2(self.sigmoid2(self.conv2(x)))
+        x = self.sigmoid3(self.conv3(x))
+        x = x.reshape((-1, 120))  # Flatten: 120个特征
+        x = self.sigmoid_fc1(self.fc1(x))
+        x = self.rbf_layer(x)
+        return x
+
+
+def blog_lenet5():
+    """Seed 004's blog LeNet-5 as written, but for the fixes that make it run (padding=2 on conv1)."""
+    return LeNet5()
+
+
+# %% [markdown]
+# ## C3 的连接表
+
+# %%
 print('C3 每张特征图连接的 S2 图数:', [len(t) for t in C3_TABLE])
 
 # %% [markdown]
 # ## 网络与参数个数
+#
+# 形状和参数个数用另一个网络实例检查，训练单元格自己新建网络。
 
 # %%
-net = nn.Sequential()
-net.add(nn.Conv2D(6, kernel_size=5, padding=2, in_channels=1), ScaledTanh(),      # C1
-        Subsample(6), ScaledTanh(),                                               # S2
-        SparseConv2D(16, 6, 5, C3_TABLE), ScaledTanh(),                           # C3
-        Subsample(16), ScaledTanh(),                                              # S4
-        nn.Conv2D(120, kernel_size=5, in_channels=16), ScaledTanh(),              # C5
-        nn.Dense(84, in_units=120), ScaledTanh(),                                 # F6
-        RBF(CODES))                                                               # 输出
+net = lenet5()
 X = nd.random.uniform(shape=(1, 1, 28, 28))
 net.initialize()
 for layer in net:
@@ -144,23 +234,6 @@ print('合计:', sum(trainable(net[i]) for i in [0, 2, 4, 6, 8, 10]), ' 论文 6
 # ## 论文的初始化
 
 # %%
-def init_lecun98(net, ctx):
-    """Weights uniform in ±2.4 / F_i, F_i = the unit's number of inputs (the paper's rule); biases 0."""
-    net.initialize(force_reinit=True, ctx=ctx)  # every shape is given, so nothing is deferred
-    for block in net:
-        weight = getattr(block, 'weight', None)
-        if weight is None or isinstance(block, Subsample):
-            continue
-        w = weight.data().asnumpy()
-        if isinstance(block, SparseConv2D):
-            fan_in = block.mask.data().asnumpy()[:, :, 0, 0].sum(axis=1) * w[0, 0].size
-        else:
-            fan_in = np.full(w.shape[0], w[0].size)
-        limit = (2.4 / fan_in).reshape((-1,) + (1,) * (w.ndim - 1))
-        weight.set_data(np.random.uniform(-1, 1, w.shape).astype('float32') * limit)
-        block.bias.set_data(np.zeros(block.bias.shape, 'float32'))
-
-
 init_lecun98(net, d2l.try_gpu())
 print('C1 权重范围:', round(float(net[0].weight.data().abs().max().asscalar()), 4), '≤',
       round(2.4 / 25, 4))
@@ -169,7 +242,10 @@ print('C1 权重范围:', round(float(net[0].weight.data().abs().max().asscalar(
 # ## 训练（MNIST，lr 0.02，5 轮）
 
 # %%
+d2l.set_seed(SEED)
+net = lenet5()
 train_iter, test_iter = d2l.load_data_mnist(256)
+init_lecun98(net, d2l.try_gpu())
 trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.02})
 record = d2l.train_ch5(net, train_iter, test_iter, 256, trainer, d2l.try_gpu(), 5,
                        recipe='ex9-lenet5')
@@ -186,6 +262,68 @@ bands.check(record)
 print(f'本次运行: 测试错误率 {100 * (1 - record.test_acc):.2f}%（论文 0.95%）')
 bands.summary(['ex9-lenet5/mxnet', 'ex9-lenet5/torch', 'ex7-mnist-lenet/mxnet',
                'ex7-mnist-lenet/torch'])
+
+# %% [markdown]
+# ## 博客的 LeNet-5（种子文档 004 的代码与配方）
+#
+# 博客自己的 PyTorch 代码（上面网络单元格里的 `RBFLayer`、`LeNet5` 是它的 Gluon 译本）和论文有几处不同：
+#
+# - 激活函数是 sigmoid，S2/S4 是普通的 2×2 平均池化（没有可学习的系数和偏置），C3 连接全部 6 张
+#   S2 特征图（不用连接表）；
+# - 输出层是高斯 RBF：10 个可学习的类别中心 cᵢ（84 维，`torch.randn` 即标准正态初始化），σ = 1，
+#   输出 exp(−‖x − cᵢ‖²/2)，这 10 个 (0, 1] 之间的数直接当作 logits 接 `CrossEntropyLoss`；
+# - 其余层用 PyTorch 的默认初始化；数据 `Normalize((0.5,), (0.5,))`（把 [0, 1] 映射到 [−1, 1]，
+#   博客注释里说的“归一化到 [0, 1]”不对）；批量 64、训练集打乱；SGD lr 0.01、动量 0.9；5 轮；
+#   每个批量的平均损失。
+#
+# 博客的代码原样不能运行，有两处，我们各做了最小的修正：
+#
+# 1. `Class RBFLayer(nn.Module):` 的 `Class` 应为 `class`，否则是语法错误；
+# 2. 没有任何填充：28 → C1 24 → 池化 12 → C3 8 → 池化 4，C5 的 5×5 卷积核碰上 4×4 的特征图，
+#    前向传播就报错（下面用一个去掉填充的网络演示）。修正是给第一个卷积层加 `padding=2`，和书里的
+#    LeNet 一样，相当于把输入当作 32×32（论文的输入就是 32×32）：28 → 28 → 14 → 10 → 5 → C5 的 1×1，
+#    `x.view(-1, 120)` 也随之成立。
+#
+# 译成 Gluon 时：RBF 层是一个 `HybridBlock`，中心是它的参数，自带初始化器 `init.Normal(1.0)`
+# （标准正态，对应 `torch.randn`），所以 `net.initialize()` 的默认初始化器不会覆盖它；其余层用
+# Gluon 的默认初始化（权重 Uniform(±0.07)、偏置 0），与 PyTorch 的默认初始化（权重和偏置都是
+# Uniform(±1/√Fᵢ)）不同——博客没有 Gluon 版，这里照“不改初始化”的意思用框架自己的默认值。
+#
+# 训练循环用 `d2l.train_slides`：和博客的循环一样每个批量求平均损失、走一步，按批量平均报告损失；
+# 它每轮还在测试集上评估（博客只在最后评估一次）。
+
+# %%
+blog = blog_lenet5()
+blog.initialize()
+X = nd.zeros(shape=(1, 1, 28, 28))
+for name, layer in blog._children.items():
+    X = layer(X.reshape((-1, 120)) if name == 'fc1' else X)
+    print(f'{name:<12} output shape: {X.shape}')
+print('参数个数:', sum(p.data().size for p in blog.collect_params().values()))
+
+broken = blog_lenet5()
+broken.conv1 = nn.Conv2D(6, kernel_size=5, in_channels=1)  # 博客原文：没有填充
+broken.initialize()
+try:
+    broken(nd.zeros(shape=(1, 1, 28, 28))).wait_to_read()
+except mx.base.MXNetError as error:
+    print('去掉填充后:', next(line for line in str(error).splitlines() if 'Check failed' in line))
+
+# %% [markdown]
+# 训练（博客的配方）：
+
+# %%
+d2l.set_seed(SEED)
+net = blog_lenet5()
+train_iter, test_iter = d2l.load_data_mnist(64)
+train_iter, test_iter = d2l.Normalize(train_iter, 0.5, 0.5), d2l.Normalize(test_iter, 0.5, 0.5)
+net.initialize(force_reinit=True, ctx=d2l.try_gpu())  # Gluon 的默认初始化；RBF 中心 N(0, 1)
+trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.01, 'momentum': 0.9})
+blog_record = d2l.train_slides(net, train_iter, test_iter, 5, trainer, d2l.try_gpu(),
+                               recipe='ex9-blog')
+
+# %%
+bands.check(blog_record)
 
 # %% [markdown]
 # ## 结论

@@ -46,8 +46,10 @@ net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
 # > 所以这个笔记本每次运行的数字相同（`make test` 就靠这一点逐格比对输出）。
 
 # %% tags=["parameters", "added"]
-SEED = 0  # 本仓库添加
-d2l.set_seed(SEED)
+SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
+
+# %% tags=["added"]
+d2l.set_seed(SEED)  # 本仓库添加
 
 # %% [markdown]
 # ## 6.6.1 LeNet
@@ -182,8 +184,10 @@ bands.check(record)
 # 1. 把平均汇聚换成最大汇聚，会发生什么？→ [练习 4：汇聚方式](ex4_pooling.ipynb)
 # 2. 构造更复杂的 LeNet 变体以提高准确率：卷积窗口 → [练习 1](ex1_window.ipynb)；
 #    输出通道数 → [练习 2](ex2_channels.ipynb)；激活函数 → [练习 3](ex3_activation_lr.ipynb)；
-#    卷积层和全连接层的数量 → [练习 5：更深更宽的网络](ex5_deeper.ipynb)；
-#    学习率、初始化和迭代周期 → [练习 6](ex6_optimization.ipynb)；
+#    卷积层的数量 → [练习 13：多一个卷积层](ex13_conv_layers.ipynb)；
+#    全连接层的数量与大小 → [练习 12：全连接层](ex12_dense.ipynb)；
+#    更深更宽的整体改动 → [练习 5](ex5_deeper.ipynb)；
+#    学习率和初始化 → [练习 6](ex6_optimization.ipynb)；迭代周期 → [练习 14](ex14_epochs.ipynb)；
 #    换一种训练循环与数据预处理 → [练习 11：课件的数据加载](ex11_slides_loader.ipynb)。
 # 3. 在 MNIST 上试试改进后的网络 → [练习 7：MNIST](ex7_mnist.ipynb)；与 AlexNet 比较 →
 #    [练习 10](ex10_alexnet.ipynb)。

@@ -47,8 +47,10 @@ net.add(nn.Conv2D(channels=6, kernel_size=5, activation='sigmoid'),
 # > 所以这个笔记本每次运行的数字相同（`make test` 就靠这一点逐格比对输出）。
 
 # %% tags=["parameters", "added"]
-SEED = 0  # 本仓库添加
-d2l.set_seed(SEED)
+SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
+
+# %% tags=["added"]
+d2l.set_seed(SEED)  # 本仓库添加
 
 # %% [markdown]
 # ## 5.5.1 LeNet模型
@@ -190,12 +192,15 @@ d2l.Animator.from_record(record)  # 本仓库添加
 # 输出通道数、激活函数和全连接层输出个数；优化方面试试不同的学习率、初始化方法和更多迭代周期。
 # 本仓库把它们拆成可以运行的笔记本（每个都有 MXNet 和 PyTorch 两版）：
 #
-# - [练习 1：卷积窗口](ex1_window.ipynb)
-# - [练习 2：输出通道数](ex2_channels.ipynb)
-# - [练习 3：激活函数与学习率](ex3_activation_lr.ipynb)
-# - [练习 6：学习率、初始化与迭代周期](ex6_optimization.ipynb)
-# - [练习 8：第一、二层的激活](ex8_activations.ipynb)
-# - [练习 9：1998 年的 LeNet-5](ex9_lenet5.ipynb)
+# - 卷积窗口大小 → [练习 1](ex1_window.ipynb)
+# - 输出通道数 → [练习 2](ex2_channels.ipynb)
+# - 激活函数（以及它要求的学习率）→ [练习 3](ex3_activation_lr.ipynb)
+# - 全连接层输出个数 → [练习 12：全连接层](ex12_dense.ipynb)
+# - 学习率与初始化方法 → [练习 6](ex6_optimization.ipynb)
+# - 增加迭代周期 → [练习 14：更多迭代周期](ex14_epochs.ipynb)
+#
+# 另外两个与本节的网络有关：[练习 8：第一、二层的激活](ex8_activations.ipynb)，
+# [练习 9：1998 年论文里的 LeNet-5](ex9_lenet5.ipynb)。
 #
 # 基于新版配方（§6.6）的练习列在 [lenet.ipynb](lenet.ipynb) 末尾。
 

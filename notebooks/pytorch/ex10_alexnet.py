@@ -35,15 +35,24 @@ from d2l_compat import bands, config
 import torch
 from torch import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 print('运行配置:', config.profile())
 
 # %% [markdown]
 # ## 幻灯片的 AlexNet（单通道输入）
+#
+# 网络定义在下面这一个单元格里（`scripts/recipes.py` 的条带运行也从这里取）。另一个函数 `lenet224()`
+# 是配方 `ex10-lenet224` 的网络：书里的 LeNet（v2）改成 224×224 输入，两次池化后是 16 × 54 × 54，
+# 只有第一个全连接层的输入个数变了，供 AlexNet 与 LeNet 在同样的输入上比较。形状另用一个网络实例检查。
 
-# %%
-# NBVAL_CHECK_OUTPUT
-def make_alexnet():
+# %% tags=["net"]
+import torch
+from torch import nn
+
+
+def alexnet():
+    """The slides' AlexNet: one input channel, 224x224, dropout 0.5 before each hidden dense layer."""
     return nn.Sequential(
         nn.Conv2d(1, 64, kernel_size=11, stride=4, padding=2), nn.ReLU(),
         nn.MaxPool2d(kernel_size=3, stride=2),
@@ -59,9 +68,24 @@ def make_alexnet():
         nn.Linear(4096, 10))
 
 
-alexnet = make_alexnet()
+def lenet224():
+    """The book's LeNet (v2) on a 224x224 input: only the first dense layer's input changes (16*54*54)."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 54 * 54, 120), nn.Sigmoid(),  # 224 -> 224 -> 112 -> 108 -> 54
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+alex = alexnet()
 X = torch.zeros(size=(1, 1, 224, 224))
-for layer in alexnet:
+for layer in alex:
     X = layer(X)
     print(layer.__class__.__name__, 'output shape: \t', X.shape)
 
@@ -95,7 +119,7 @@ def params_and_macs(net, shape):
 
 
 cost = {'LeNet (28×28)': params_and_macs(lenet, (1, 1, 28, 28)),
-        'AlexNet (224×224)': params_and_macs(alexnet, (1, 1, 224, 224))}
+        'AlexNet (224×224)': params_and_macs(alex, (1, 1, 224, 224))}
 for name, (params, macs) in cost.items():
     print(f'{name:<18} 参数 {params:>11,}  乘加/样本 {macs:>13,}')
 (p_lenet, m_lenet), (p_alex, m_alex) = cost.values()
@@ -108,8 +132,8 @@ print(f'AlexNet / LeNet: 参数 {p_alex / p_lenet:.0f} 倍, 乘加 {m_alex / m_l
 # `scripts/measure_bands.py` 里种子 0 的运行做同一件事，再与 5 个种子的条带比较。
 
 # %%
-d2l.set_seed(0)  # 与条带里种子 0 的那次运行是同一个计算：新建网络、读数据、训练
-net = make_alexnet()
+d2l.set_seed(SEED)  # 与条带里种子 0 的那次运行是同一个计算：新建网络、读数据、训练
+net = alexnet()
 train_iter, test_iter = d2l.load_data_fashion_mnist(128, resize=224)
 record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.01, d2l.try_gpu(),
                        recipe='ex10-alexnet')

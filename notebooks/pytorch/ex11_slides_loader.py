@@ -29,9 +29,9 @@
 from d2l_compat import torch as d2l
 from d2l_compat import bands
 import torch
-from torch import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 
 # %% [markdown]
 # ## 读数据：幻灯片的方式与书的方式
@@ -54,8 +54,13 @@ for name, data_train, data_test in [('幻灯片', train_iter, test_iter),
 # %% [markdown]
 # ## 模型：幻灯片的 `LeNet` 类
 
-# %%
+# %% tags=["net"]
+from torch import nn
+
+
 class LeNet(nn.Module):
+    """幻灯片的 LeNet 类：配方 v2 的 LeNet 包在一个 nn.Module 里。"""
+
     def __init__(self):
         super(LeNet, self).__init__()
         self.net = nn.Sequential(
@@ -73,7 +78,20 @@ class LeNet(nn.Module):
         return x
 
 
-net = LeNet()
+def lenet_v2():
+    """一个新的幻灯片 LeNet（即配方 v2 的网络）。"""
+    return LeNet()
+
+
+def init_weights(m):
+    """与 Gluon 的 init.Xavier() 相同：权重 Glorot 均匀分布，偏置置零（供 net.apply 用）。"""
+    if type(m) in (nn.Linear, nn.Conv2d):
+        nn.init.xavier_uniform_(m.weight)
+        nn.init.zeros_(m.bias)
+
+
+# %%
+net = lenet_v2()
 X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
 for layer in net.net:
     X = layer(X)
@@ -84,13 +102,12 @@ print('参数个数:', sum(p.numel() for p in net.parameters()))
 # ## 训练：每 100 个批次一行损失，每轮一次测试
 
 # %%
-def init_weights(m):  # 与 Gluon 的 init.Xavier() 相同：权重 Glorot 均匀分布，偏置置零
-    if type(m) in (nn.Linear, nn.Conv2d):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
-
-
-net.apply(init_weights)
+d2l.set_seed(SEED)
+net = lenet_v2()
+train_iter, test_iter = d2l.load_data_fashion_mnist(64)
+train_iter, test_iter = d2l.Normalize(train_iter, 0.5, 0.5), d2l.Normalize(test_iter, 0.5, 0.5)
+net.to(d2l.try_gpu())
+net.apply(init_weights)  # 权重 Glorot 均匀分布，偏置为零（Gluon 的 init.Xavier()）
 optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
 record = d2l.train_slides(net, train_iter, test_iter, 5, optimizer, d2l.try_gpu(),
                           recipe='ex11-slides')

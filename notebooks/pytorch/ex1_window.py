@@ -27,7 +27,14 @@ from d2l_compat import bands
 import torch
 from torch import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
+
+
+def init_like_gluon_xavier(m):  # Gluon 的 init.Xavier()：权重 Glorot 均匀分布，偏置置零
+    if type(m) in (nn.Linear, nn.Conv2d):
+        nn.init.xavier_uniform_(m.weight)
+        nn.init.zeros_(m.bias)
 
 # %% [markdown]
 # ## 模型
@@ -35,16 +42,24 @@ d2l.set_seed(0)
 # 3×3 窗口让第一层输出 26×26，池化后 13×13；第二层 5×5 卷积后 9×9，池化（向下取整）后 4×4，
 # 所以全连接块的输入仍是 16×4×4=256，参数个数只比 v1 少 6×(25−9)=96 个。
 
+# %% tags=["net"]
+from torch import nn
+
+
+def lenet_window3():
+    """配方 v1 的 LeNet，第一层卷积窗口改为 3×3。"""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=3), nn.Sigmoid(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 4 * 4, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
 # %%
-net = nn.Sequential(
-    nn.Conv2d(1, 6, kernel_size=3), nn.Sigmoid(),
-    nn.MaxPool2d(kernel_size=2, stride=2),
-    nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
-    nn.MaxPool2d(kernel_size=2, stride=2),
-    nn.Flatten(),
-    nn.Linear(16 * 4 * 4, 120), nn.Sigmoid(),
-    nn.Linear(120, 84), nn.Sigmoid(),
-    nn.Linear(84, 10))
+net = lenet_window3()
 X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
 for layer in net:
     X = layer(X)
@@ -55,15 +70,12 @@ print('参数个数:', sum(p.numel() for p in net.parameters()))
 # ## 训练
 
 # %%
-def init_like_gluon_xavier(m):  # Gluon 的 init.Xavier()：权重 Glorot 均匀分布，偏置置零
-    if type(m) in (nn.Linear, nn.Conv2d):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
-
-
+d2l.set_seed(SEED)
+net = lenet_window3()
 batch_size, lr, num_epochs = 256, 0.9, 5
 train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
 device = d2l.try_gpu()
+net.to(device)
 net.apply(init_like_gluon_xavier)
 trainer = torch.optim.SGD(net.parameters(), lr=lr)
 record = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, device, num_epochs,

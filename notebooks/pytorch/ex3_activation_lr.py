@@ -32,15 +32,24 @@ from d2l_compat.animator import Animator
 import torch
 from torch import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 batch_size, num_epochs = 256, 5
-train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
 device = d2l.try_gpu()
 
 
+def init_like_gluon_xavier(m):  # Gluon 的 init.Xavier()：权重 Glorot 均匀分布，偏置置零
+    if type(m) in (nn.Linear, nn.Conv2d):
+        nn.init.xavier_uniform_(m.weight)
+        nn.init.zeros_(m.bias)
+
+# %% tags=["net"]
+from torch import nn
+
+
 def lenet_v1(activation):
-    """配方 v1 的 LeNet，激活函数可换。"""
-    act = nn.Sigmoid if activation == 'sigmoid' else nn.ReLU
+    """配方 v1 的 LeNet，激活函数可换（'sigmoid' 或 'relu'）。"""
+    act = {'sigmoid': nn.Sigmoid, 'relu': nn.ReLU}[activation]
     return nn.Sequential(
         nn.Conv2d(1, 6, kernel_size=5), act(),
         nn.MaxPool2d(kernel_size=2, stride=2),
@@ -51,26 +60,18 @@ def lenet_v1(activation):
         nn.Linear(120, 84), act(),
         nn.Linear(84, 10))
 
-
-def init_like_gluon_xavier(m):  # Gluon 的 init.Xavier()：权重 Glorot 均匀分布，偏置置零
-    if type(m) in (nn.Linear, nn.Conv2d):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
-
-
-def train(activation, lr, recipe=None):
-    net = lenet_v1(activation)
-    net.apply(init_like_gluon_xavier)
-    trainer = torch.optim.SGD(net.parameters(), lr=lr)
-    record = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, device, num_epochs,
-                           recipe=recipe)
-    return net, record
-
 # %% [markdown]
 # ## ReLU，学习率 0.9
 
 # %%
-relu_net, record = train('relu', 0.9, recipe='ex3-relu-lr0.9')
+d2l.set_seed(SEED)
+relu_net = lenet_v1('relu')
+train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
+relu_net.to(device)
+relu_net.apply(init_like_gluon_xavier)
+trainer = torch.optim.SGD(relu_net.parameters(), lr=0.9)
+record = d2l.train_ch5(relu_net, train_iter, test_iter, batch_size, trainer, device, num_epochs,
+                       recipe='ex3-relu-lr0.9')
 
 # %%
 bands.check(record)
@@ -78,9 +79,10 @@ bands.check(record)
 # %% [markdown]
 # ## 为什么停在 10%：逐步看损失、梯度和死单元
 #
-# 从同一个种子重新初始化，用 lr 0.9 手动走前 60 步，记录每一步的平均损失、全部参数梯度的 2 范数，
-# 以及各层“死”单元的比例：在整个批量上输出全为 0 的 ReLU 单元（对卷积层按每个通道的每个位置计）。
-# 死单元的梯度恒为 0；一旦某一整层全部死亡，网络的输出就与输入无关。
+# 按上面那次运行的步骤从同一个种子重来（同样的初始参数、同样的批量顺序），用 lr 0.9 手动走前 60 步，
+# 记录每一步的平均损失、全部参数梯度的 2 范数，以及各层“死”单元的比例：在整个批量上输出全为 0 的
+# ReLU 单元（对卷积层按每个通道的每个位置计）。死单元的梯度恒为 0；
+# 一旦某一整层全部死亡，网络的输出就与输入无关。
 
 # %%
 def dead_fraction(a):
@@ -89,12 +91,14 @@ def dead_fraction(a):
     return dead / units.shape[1]
 
 
-d2l.set_seed(0)
+d2l.set_seed(SEED)  # 与上面的配方运行相同的步骤：同样的初始参数、同样的批量顺序
 net = lenet_v1('relu')
+steps_iter, _ = d2l.load_data_fashion_mnist(batch_size)
+net.to(device)
 net.apply(init_like_gluon_xavier)
 trainer = torch.optim.SGD(net.parameters(), lr=0.9)
 loss = nn.CrossEntropyLoss()
-for i, (X, y) in zip(range(60), train_iter):
+for i, (X, y) in zip(range(60), steps_iter):
     out, acts = X, []
     for layer in net:
         out = layer(out)
@@ -136,7 +140,14 @@ assert max(dead) == 1.0 and conv1_grad == 0.0 and spread < 1e-4
 # ## ReLU，学习率 0.01
 
 # %%
-_, record = train('relu', 0.01, recipe='ex3-relu-lr0.01')
+d2l.set_seed(SEED)
+net = lenet_v1('relu')
+train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
+net.to(device)
+net.apply(init_like_gluon_xavier)
+trainer = torch.optim.SGD(net.parameters(), lr=0.01)
+record = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, device, num_epochs,
+                       recipe='ex3-relu-lr0.01')
 
 # %%
 bands.check(record)
@@ -144,17 +155,23 @@ bands.check(record)
 # %% [markdown]
 # ## 学习率扫描：sigmoid 与 ReLU
 #
-# 每个组合都从种子 0 开始训练 5 轮（配方 v1 的其他设置不变），只打印最终测试准确率。
-# 这些单次运行没有测区间，只看趋势。
+# 每个组合都按上面配方运行的步骤从种子 0 开始训练 5 轮（配方 v1 的其他设置不变），
+# 只打印最终测试准确率。这些单次运行没有测区间，只看趋势。
 
 # %%
 lrs = [0.01, 0.03, 0.1, 0.3, 0.9]
 sweep = {}
 for activation in ('sigmoid', 'relu'):
     for lr in lrs:
-        d2l.set_seed(0)
+        d2l.set_seed(SEED)
+        net = lenet_v1(activation)
+        train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
+        net.to(device)
+        net.apply(init_like_gluon_xavier)
+        trainer = torch.optim.SGD(net.parameters(), lr=lr)
         with contextlib.redirect_stdout(io.StringIO()):  # 只保留最后一行
-            _, rec = train(activation, lr)
+            rec = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, device,
+                                num_epochs)
         sweep[activation, lr] = rec.test_acc
         print(f'{activation:7s} lr {lr:<4}: test acc {rec.test_acc:.4f}')
 

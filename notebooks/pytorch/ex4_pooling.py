@@ -24,25 +24,33 @@
 from d2l_compat import torch as d2l
 from d2l_compat import bands
 import torch
-from torch import nn
 
-d2l.set_seed(0)
+SEED = 0
+d2l.set_seed(SEED)
 
 # %% [markdown]
 # ## 模型
 #
 # 形状和参数个数都与 v2 相同（池化层没有参数）；变的只是每个 2×2 窗口取最大值还是平均值。
 
+# %% tags=["net"]
+from torch import nn
+
+
+def lenet_maxpool():
+    """配方 v2 的 LeNet，平均池化换成最大池化。"""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
 # %%
-net = nn.Sequential(
-    nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
-    nn.MaxPool2d(kernel_size=2, stride=2),
-    nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
-    nn.MaxPool2d(kernel_size=2, stride=2),
-    nn.Flatten(),
-    nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
-    nn.Linear(120, 84), nn.Sigmoid(),
-    nn.Linear(84, 10))
+net = lenet_maxpool()
 X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
 for layer in net:
     X = layer(X)
@@ -53,6 +61,8 @@ print('参数个数:', sum(p.numel() for p in net.parameters()))
 # ## 训练
 
 # %%
+d2l.set_seed(SEED)
+net = lenet_maxpool()
 train_iter, test_iter = d2l.load_data_fashion_mnist(256)
 record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(), recipe='ex4-maxpool')
 

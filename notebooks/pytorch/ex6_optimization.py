@@ -31,13 +31,16 @@
 from d2l_compat import torch as d2l
 from d2l_compat import bands
 import torch
-from torch import nn
 
-d2l.set_seed(0)
-LAYERS = ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']
+SEED = 0
+d2l.set_seed(SEED)
+
+# %% tags=["net"]
+from torch import nn
 
 
 def lenet_v2():
+    """配方 v2 的 LeNet（第二版 §6.6）：sigmoid、平均池化，第一层填充 2。"""
     return nn.Sequential(
         nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
         nn.AvgPool2d(kernel_size=2, stride=2),
@@ -50,6 +53,7 @@ def lenet_v2():
 
 
 def lenet_v1():
+    """配方 v1 的 LeNet（第一版 §5.5）：sigmoid、最大池化，无填充。"""
     return nn.Sequential(
         nn.Conv2d(1, 6, kernel_size=5), nn.Sigmoid(),
         nn.MaxPool2d(kernel_size=2, stride=2),
@@ -61,17 +65,13 @@ def lenet_v1():
         nn.Linear(84, 10))
 
 
-def weight_stds(net):
-    """每一层权重的标准差。"""
-    return [p.std().item() for name, p in net.named_parameters() if name.endswith('weight')]
-
-
 # %% [markdown]
 # ## 1. lr 0.001，20 轮（博客 §2.6）
 
 # %%
-train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+d2l.set_seed(SEED)
 net = lenet_v2()
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
 record = d2l.train_ch6(net, train_iter, test_iter, 20, 0.001, d2l.try_gpu(),
                        recipe='ex6-lr0.001')
 
@@ -85,16 +85,29 @@ bands.check(record)
 # （`lenet-v1`，见 LeNet 笔记本和下面的表）。
 
 # %%
-net = lenet_v1()  # 不调用任何初始化：PyTorch 的默认值
+LAYERS = ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']
+
+
+def weight_stds(net):
+    """每一层权重的标准差。"""
+    return [p.std().item() for name, p in net.named_parameters() if name.endswith('weight')]
+
+
+default_net = lenet_v1()  # 不调用任何初始化：PyTorch 的默认值
 xavier_net = lenet_v1()
 for m in xavier_net.modules():
     if type(m) in (nn.Linear, nn.Conv2d):
         nn.init.xavier_uniform_(m.weight)
         nn.init.zeros_(m.bias)
-for layer, default_std, xavier_std in zip(LAYERS, weight_stds(net), weight_stds(xavier_net)):
+stds = zip(LAYERS, weight_stds(default_net), weight_stds(xavier_net))
+for layer, default_std, xavier_std in stds:
     print(f'{layer:<6} 权重标准差: 默认 {default_std:.4f}  Xavier {xavier_std:.4f}')
 
 # %%
+d2l.set_seed(SEED)
+net = lenet_v1()  # 构造时即用 PyTorch 的默认初始化，之后不再初始化
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+net.to(d2l.try_gpu())
 trainer = torch.optim.SGD(net.parameters(), lr=0.9)
 record = d2l.train_ch5(net, train_iter, test_iter, 256, trainer, d2l.try_gpu(), 5,
                        recipe='ex6-default-init')

@@ -1,0 +1,154 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: 'Python 3 (d2l: MXNet + PyTorch)'
+#     language: python
+#     name: d2l-lenet
+# ---
+
+# %% [markdown]
+# # 练习 12：全连接层的输出个数与层数（配方 v2）· MXNet
+#
+# 旧版教材第 5.5 节的练习建议调整“全连接层输出个数”；新版教材第 6.6 节练习 2 还列出了
+# “全连接层的数量”。LeNet 的卷积部分输出 16×5×5 = 400 个数，全连接层块是 400 → 120 → 84 → 10
+# （两个隐藏层加输出层）。这里在配方 v2（填充 2、平均池化、sigmoid，`train_ch6`、lr 0.9、
+# 批量 256、10 轮）上只改全连接层块，卷积部分不动，试三个变体：
+#
+# | 配方 | 全连接层块 | 改动 |
+# |---|---|---|
+# | `ex12-fc256-128` | 400 → 256 → 128 → 10 | 两个隐藏层加宽（120 → 256，84 → 128） |
+# | `ex12-fc60-42` | 400 → 60 → 42 → 10 | 两个隐藏层减半 |
+# | `ex12-one-hidden` | 400 → 120 → 10 | 去掉 84 个输出的那一层 |
+#
+# 对照是配方 v2 本身（`lenet-v2`，书中 §6.6 的网络），两个框架各用 5 个种子。
+# 配对的 PyTorch 笔记本结构相同。
+
+# %%
+from d2l_compat import mxnet as d2l
+from d2l_compat import bands
+from mxnet import nd
+
+SEED = 0
+
+# %% [markdown]
+# ## 模型
+#
+# 三个网络都由下面这个单元格定义（`scripts/recipes.py` 的配方也从这里取网络）：
+# `lenet_fc(hidden1, hidden2)` 是两个隐藏层分别有 `hidden1`、`hidden2` 个输出的 v2 LeNet，
+# `lenet_fc(120, 84)` 就是书中的网络；`lenet_one_hidden()` 只有一个 120 个输出的隐藏层。
+
+# %% tags=["net"]
+from mxnet.gluon import nn
+
+
+def lenet_fc(hidden1, hidden2):
+    """配方 v2 的 LeNet，两个隐藏全连接层分别有 hidden1 和 hidden2 个输出。"""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
+            nn.AvgPool2D(pool_size=2, strides=2),
+            nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
+            nn.AvgPool2D(pool_size=2, strides=2),
+            nn.Dense(hidden1, activation='sigmoid'),
+            nn.Dense(hidden2, activation='sigmoid'),
+            nn.Dense(10))
+    return net
+
+
+def lenet_one_hidden():
+    """配方 v2 的 LeNet 去掉 84 个输出的隐藏层：400 -> 120 -> 10。"""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
+            nn.AvgPool2D(pool_size=2, strides=2),
+            nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
+            nn.AvgPool2D(pool_size=2, strides=2),
+            nn.Dense(120, activation='sigmoid'),
+            nn.Dense(10))
+    return net
+
+# %% [markdown]
+# 逐层形状和参数个数，先看书中的网络（120、84）作对照。每个网络都是新建的实例，
+# 只用来看形状，训练时另建。四个网络的卷积部分相同；参数大多在第一个全连接层
+# （400 × 第一个隐藏层的输出个数个权重）。
+
+# %%
+def show_shapes(net):
+    X = nd.random.uniform(shape=(1, 1, 28, 28))
+    net.initialize()
+    for layer in net:
+        X = layer(X)
+        print(layer.name, 'output shape:\t', X.shape)
+    print('参数个数:', sum(p.data().size for p in net.collect_params().values()))
+
+
+for title, net in [('v2（120、84）', lenet_fc(120, 84)), ('ex12-fc256-128', lenet_fc(256, 128)),
+                   ('ex12-fc60-42', lenet_fc(60, 42)), ('ex12-one-hidden', lenet_one_hidden())]:
+    print(title)
+    show_shapes(net)
+    print()
+
+# %% [markdown]
+# ## 训练
+#
+# 每个配方一个单元格，顺序与 `scripts/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、训练。
+# 所以这里的运行就是条带里种子 0 的那次运行（同一种 CPU、同样的线程数下逐位相同），
+# `bands.check` 先和它比，再和 5 个种子的区间比。
+
+# %%
+d2l.set_seed(SEED)
+net = lenet_fc(256, 128)
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(),
+                       recipe='ex12-fc256-128')
+
+# %%
+bands.check(record)
+
+# %%
+d2l.set_seed(SEED)
+net = lenet_fc(60, 42)
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(),
+                       recipe='ex12-fc60-42')
+
+# %%
+bands.check(record)
+
+# %%
+d2l.set_seed(SEED)
+net = lenet_one_hidden()
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(),
+                       recipe='ex12-one-hidden')
+
+# %%
+bands.check(record)
+
+# %% [markdown]
+# ## 5 个种子的对照
+#
+# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据）。
+
+# %%
+bands.summary(['lenet-v2/mxnet', 'ex12-fc256-128/mxnet', 'ex12-fc60-42/mxnet',
+               'ex12-one-hidden/mxnet', 'lenet-v2/torch', 'ex12-fc256-128/torch',
+               'ex12-fc60-42/torch', 'ex12-one-hidden/torch'])
+
+# %% [markdown]
+# 每个变体与书中网络（`lenet-v2`）比：测试准确率均值之差，以及两组 5 个种子的取值范围是否重叠。
+
+# %%
+for backend in ('mxnet', 'torch'):
+    for recipe in ('ex12-fc256-128', 'ex12-fc60-42', 'ex12-one-hidden'):
+        bands.compare(f'{recipe}/{backend}', f'lenet-v2/{backend}')
+
+# %% [markdown]
+# ## 结论
+#
+# （待 5 个种子的结果测完后填写。）

@@ -1,0 +1,106 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: 'Python 3 (d2l: MXNet + PyTorch)'
+#     language: python
+#     name: d2l-lenet
+# ---
+
+# %% [markdown]
+# # 练习 13：多一个卷积层（配方 v2）· PyTorch
+#
+# 新版教材第 6.6 节练习 2 列出了“卷积层的数量”。练习 5 的网络也更深，但同时换了激活函数
+# （ReLU）、池化方式、卷积窗口、通道数和学习率，看不出哪一项在起作用。这里只加一层卷积：
+# 在配方 v2 的第二个卷积块（5×5 卷积 + sigmoid + 2×2 平均池化）之后，接一个 3×3、填充 1、
+# 输出 32 个通道的卷积层和 sigmoid，后面不再池化。填充 1 让高和宽保持 5×5，所以全连接层块的输入
+# 从 16×5×5 = 400 变成 32×5×5 = 800；全连接层（120 → 84 → 10）和训练配方（`train_ch6`、lr 0.9、
+# 批量 256、10 轮）都不变。
+#
+# 对照是配方 v2 本身（`lenet-v2`，书中 §6.6 的网络），两个框架各用 5 个种子。
+# 配对的 MXNet 笔记本结构相同。
+
+# %%
+from d2l_compat import torch as d2l
+from d2l_compat import bands
+import torch
+
+SEED = 0
+
+# %% [markdown]
+# ## 模型
+#
+# 网络由下面这个单元格定义（`scripts/recipes.py` 的配方 `ex13-three-convs` 也从这里取网络）。
+
+# %% tags=["net"]
+from torch import nn
+
+
+def lenet_three_convs():
+    """配方 v2 的 LeNet，第二个卷积块后再加 3×3、32 通道、填充 1 的卷积层和 sigmoid（不池化）。"""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.Sigmoid(),
+        nn.Flatten(),
+        nn.Linear(32 * 5 * 5, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
+# %% [markdown]
+# 逐层形状和参数个数（新建一个实例，只用来看形状，训练时另建）。第三个卷积层的输出仍是 5×5，
+# 通道数变成 32。
+
+# %%
+net = lenet_three_convs()
+X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
+for layer in net:
+    X = layer(X)
+    print(layer.__class__.__name__, 'output shape: \t', X.shape)
+print('参数个数:', sum(p.numel() for p in net.parameters()))
+
+# %% [markdown]
+# ## 训练
+#
+# 顺序与 `scripts/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、训练。
+# 所以这里的运行就是条带里种子 0 的那次运行（同一种 CPU、同样的线程数下逐位相同），
+# `bands.check` 先和它比，再和 5 个种子的区间比。
+
+# %%
+d2l.set_seed(SEED)
+net = lenet_three_convs()
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+record = d2l.train_ch6(net, train_iter, test_iter, 10, 0.9, d2l.try_gpu(),
+                       recipe='ex13-three-convs')
+
+# %%
+bands.check(record)
+
+# %% [markdown]
+# ## 5 个种子的对照
+#
+# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据）。
+
+# %%
+bands.summary(['lenet-v2/mxnet', 'ex13-three-convs/mxnet', 'lenet-v2/torch',
+               'ex13-three-convs/torch'])
+
+# %% [markdown]
+# 与书中网络（`lenet-v2`）比：测试准确率均值之差，以及两组 5 个种子的取值范围是否重叠。
+
+# %%
+for backend in ('mxnet', 'torch'):
+    bands.compare(f'ex13-three-convs/{backend}', f'lenet-v2/{backend}')
+
+# %% [markdown]
+# ## 结论
+#
+# （待 5 个种子的结果测完后填写。）

@@ -1,0 +1,194 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: 'Python 3 (d2l: MXNet + PyTorch)'
+#     language: python
+#     name: d2l-lenet
+# ---
+
+# %% [markdown]
+# # 练习 14：训练更多轮（配方 v1 和 v2）· PyTorch
+#
+# 旧版教材第 5.5 节的练习建议“增加迭代周期”；新版教材第 6.6 节练习 2 也把轮数列为可以调整的
+# 训练细节。这里网络和其余设置都不变，只把轮数改成书中的 4 倍：
+#
+# | 配方 | 基础配方 | 轮数 |
+# |---|---|---|
+# | `ex14-v1-x4` | v1：无填充、最大池化、sigmoid，`train_ch5`、Xavier 初始化、lr 0.9、批量 256 | 20（书中 5） |
+# | `ex14-v2-x4` | v2：填充 2、平均池化、sigmoid，`train_ch6`、lr 0.9、批量 256 | 40（书中 10） |
+#
+# 2 倍轮数不必另外训练。学习率在整个训练中不变，每轮的数据顺序只由种子决定，训练过程中也没有
+# 任何东西取决于总轮数，所以同一种子下，v1 的 20 轮运行的前 10 轮就是一次 10 轮运行，前 5 轮
+# 就是一次书中轮数的运行（v2：40 轮运行的前 20 轮、前 10 轮）。因此本笔记本从同一份运行记录
+# （`record.epochs`）读出 1×、2×、4× 轮处的测试准确率。
+#
+# 对照是书中的配方本身（`lenet-v1`、`lenet-v2`），两个框架各用 5 个种子。1× 那一列与它们是同一个
+# 配方，但不是同一串随机数：书的笔记本在固定种子之后先做了形状检查，抽走了随机数，
+# 所以同一种子的数字不能逐位对照，只能按 5 个种子在统计上比较。配对的 MXNet 笔记本结构相同。
+
+# %%
+from d2l_compat import torch as d2l
+from d2l_compat import bands
+import statistics
+import torch
+from torch import nn
+
+SEED = 0
+
+
+def init_like_gluon_xavier(m):  # Gluon 的 init.Xavier()：权重 Glorot 均匀分布，偏置置零
+    if type(m) in (nn.Linear, nn.Conv2d):
+        nn.init.xavier_uniform_(m.weight)
+        nn.init.zeros_(m.bias)
+
+# %% [markdown]
+# ## 模型
+#
+# 两个网络就是书中的 LeNet，由下面这个单元格定义（`scripts/recipes.py` 的两个配方也从这里取网络）：
+# `lenet_v1()` 是第一版 §5.5 的网络，`lenet_v2()` 是第二版 §6.6 的网络。
+
+# %% tags=["net"]
+from torch import nn
+
+
+def lenet_v1():
+    """第一版 §5.5 的 LeNet：无填充的 5×5 卷积、sigmoid、2×2 最大池化，全连接 120、84、10。"""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5), nn.Sigmoid(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 4 * 4, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
+
+def lenet_v2():
+    """第二版 §6.6 的 LeNet：第一层填充 2，sigmoid，2×2 平均池化，全连接 120、84、10。"""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
+# %% [markdown]
+# 逐层形状和参数个数（每个网络新建一个实例，只用来看形状，训练时另建）。
+
+# %%
+def show_shapes(net):
+    X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
+    for layer in net:
+        X = layer(X)
+        print(layer.__class__.__name__, 'output shape: \t', X.shape)
+    print('参数个数:', sum(p.numel() for p in net.parameters()))
+
+
+for title, net in [('lenet_v1', lenet_v1()), ('lenet_v2', lenet_v2())]:
+    print(title)
+    show_shapes(net)
+    print()
+
+# %% [markdown]
+# ## 训练
+#
+# 每个配方一个单元格，顺序与 `scripts/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、
+# 初始化、训练。所以这里的运行就是条带里种子 0 的那次运行（同一种 CPU、同样的线程数下逐位相同），
+# `bands.check` 先和它比，再和 5 个种子的区间比。
+#
+# 配方 v1，20 轮：
+
+# %%
+d2l.set_seed(SEED)
+net = lenet_v1()
+batch_size, lr, num_epochs = 256, 0.9, 20
+train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
+device = d2l.try_gpu()
+net.to(device)
+net.apply(init_like_gluon_xavier)
+trainer = torch.optim.SGD(net.parameters(), lr=lr)
+record_v1 = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, device, num_epochs,
+                          recipe='ex14-v1-x4')
+
+# %%
+bands.check(record_v1)
+
+# %% [markdown]
+# 配方 v2，40 轮：
+
+# %%
+d2l.set_seed(SEED)
+net = lenet_v2()
+train_iter, test_iter = d2l.load_data_fashion_mnist(256)
+record_v2 = d2l.train_ch6(net, train_iter, test_iter, 40, 0.9, d2l.try_gpu(),
+                          recipe='ex14-v2-x4')
+
+# %%
+bands.check(record_v2)
+
+# %% [markdown]
+# ## 5 个种子的对照
+#
+# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据）。
+# `ex14-*` 两行是 4× 轮数的最终结果。
+
+# %%
+bands.summary(['lenet-v1/mxnet', 'ex14-v1-x4/mxnet', 'lenet-v1/torch', 'ex14-v1-x4/torch',
+               'lenet-v2/mxnet', 'ex14-v2-x4/mxnet', 'lenet-v2/torch', 'ex14-v2-x4/torch'])
+
+# %% [markdown]
+# 4× 轮数与书中轮数比：测试准确率均值之差，以及两组 5 个种子的取值范围是否重叠。
+
+# %%
+for backend in ('mxnet', 'torch'):
+    bands.compare(f'ex14-v1-x4/{backend}', f'lenet-v1/{backend}')
+    bands.compare(f'ex14-v2-x4/{backend}', f'lenet-v2/{backend}')
+
+# %% [markdown]
+# ### 1×、2×、4× 轮
+#
+# 同一次运行在书中轮数的 1、2、4 倍处（v1：第 5、10、20 轮；v2：第 10、20、40 轮）的测试准确率。
+# 第一行是本笔记本上面的那次运行（`record_v1.epochs`、`record_v2.epochs`），其余各行来自
+# `bands.json`：每个种子的运行都存有逐轮的损失和准确率。
+
+# %%
+def test_acc_at(epochs, book_epochs):
+    """书中轮数的 1、2、4 倍处的测试准确率；记录里没有的轮次为 None。"""
+    return [epochs[k * book_epochs - 1]['test_acc'] if len(epochs) >= k * book_epochs else None
+            for k in (1, 2, 4)]
+
+
+def print_row(label, cells):
+    print(f'{label:<24}' + ''.join(f'{cell:>18}' for cell in cells))
+
+
+table = bands.load()['bands']
+for recipe, book_epochs, record in [('ex14-v1-x4', 5, record_v1), ('ex14-v2-x4', 10, record_v2)]:
+    print(f"{recipe}: test acc at 1x, 2x and 4x the book's {book_epochs} epochs")
+    print_row('', [f'{k}x (epoch {k * book_epochs})' for k in (1, 2, 4)])
+    print_row(f'notebook {record.backend} seed {record.seed}',
+              ['-' if v is None else f'{v:.4f}' for v in test_acc_at(record.epochs, book_epochs)])
+    for backend in ('mxnet', 'torch'):
+        runs = table[f'{recipe}/{backend}']['runs']
+        rows = [test_acc_at(run['epochs'], book_epochs) for run in runs]
+        for run, values in zip(runs, rows):
+            print_row(f'{backend} seed {run["seed"]}', [f'{v:.4f}' for v in values])
+        print_row(f'{backend} mean ± sd', [f'{statistics.mean(c):.4f} ± {statistics.stdev(c):.4f}'
+                                          for c in zip(*rows)])
+    print()
+
+# %% [markdown]
+# ## 结论
+#
+# （待 5 个种子的结果测完后填写。）

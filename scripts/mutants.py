@@ -1,0 +1,140 @@
+"""Plant one-line bugs in a copy of the project; each must make the fast tests fail.
+
+    python scripts/mutants.py [--only NAME ...]      (or: make mutants)
+
+Each mutant is a one-line change to d2l_compat, the kind a real bug would make while
+training still looks plausible. It is applied to a fresh copy of the working tree (the
+repository is never touched), then the unit tests run there (``pytest tests -x``, without
+the notebooks and the browser test). A mutant is killed when a test fails; the script prints
+which test caught each one and the kill rate, and exits 1 if any mutant survives.
+"""
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FAST = ['-m', 'pytest', 'tests', '-x', '-q', '-p', 'no:cacheprovider',
+        '--ignore=tests/test_browser.py', '--ignore=tests/test_animator_kernel.py']
+
+# name -> (file, the line as it is, the line as the bug has it)
+MUTANTS = {
+    'lr x 0.67 (train_ch6)': (
+        'd2l_compat/backend.py', 'self.sgd(net, lr), device, None, recipe, results)',
+        'self.sgd(net, lr * 0.67), device, None, recipe, results)'),
+    'short last batch divided by its own size (d2lzh)': (
+        'd2l_compat/mxnet.py', 'trainer.step(divisor or X.shape[0])',
+        'trainer.step(X.shape[0])'),
+    'mean loss where the sum belongs (torch train_ch5)': (
+        'd2l_compat/torch.py', "loss_sum = F.cross_entropy(y_hat, y, reduction='sum')",
+        "loss_sum = F.cross_entropy(y_hat, y, reduction='mean')"),
+    'bias initialisation changed (torch train_ch6)': (
+        'd2l_compat/torch.py', 'nn.init.xavier_uniform_(m.weight)',
+        'nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)'),
+    'bias initialisation changed (MXNet train_ch6)': (
+        'd2l_compat/mxnet.py', 'net.initialize(force_reinit=True, ctx=device, init=init.Xavier())',
+        "net.initialize(force_reinit=True, ctx=device, init=init.Mixed(['.*bias', '.*'], "
+        '[init.Uniform(0.07), init.Xavier()]))'),
+    'no shuffling': (
+        'd2l_compat/core.py', 'order = (self._rng.permutation(self.num_examples) if self.shuffle',
+        'order = (self._rng.permutation(self.num_examples) if False'),
+    'one epoch fewer': (
+        'd2l_compat/loops.py', '    for epoch in range(num_epochs):\n        begin_epoch and '
+        'begin_epoch()\n        start = time.time()\n        sums = _epoch(step, train_iter',
+        '    for epoch in range(num_epochs - 1):\n        begin_epoch and begin_epoch()\n'
+        '        start = time.time()\n        sums = _epoch(step, train_iter'),
+    'evaluation in training mode (torch)': (
+        'd2l_compat/torch.py', 'model.net.eval()', 'model.net.train()'),
+    'align_corners flipped in resize (MXNet)': (
+        'd2l_compat/mxnet.py', 'align_corners=False)', 'align_corners=True)'),
+    'align_corners flipped in resize (torch)': (
+        'd2l_compat/torch.py', "mode='bilinear', align_corners=False)",
+        "mode='bilinear', align_corners=True)"),
+    'labels off by one': (
+        'd2l_compat/core.py', 'yield X, self.labels[idx].astype(self.label_dtype)',
+        'yield X, ((self.labels[idx] + 1) % 10).astype(self.label_dtype)'),
+    'recorded() reads the train accuracy as the test accuracy': (
+        'd2l_compat/capture.py', 'return [(float(loss), float(train), float(test), float(sec))',
+        'return [(float(loss), float(train), float(train), float(sec))'),
+    'step loss not scaled back to a sum (train_ch6)': (
+        'd2l_compat/torch.py', 'loss_sum = loss.detach() * X.shape[0]',
+        'loss_sum = loss.detach()'),
+}
+
+
+def copy_tree(destination):
+    """The working tree as git sees it (tracked and untracked, not ignored) in ``destination``."""
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard'], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split('\n')
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def apply(copy, path, before, after):
+    target = copy / path
+    text = target.read_text()
+    if text.count(before) != 1:
+        raise SystemExit(f'{path}: expected the line {before!r} exactly once, found '
+                         f'{text.count(before)}: update MUTANTS to the code')
+    target.write_text(text.replace(before, after))
+
+
+def run_tests(copy):
+    env = {**os.environ, 'PYTHONPATH': str(copy), 'D2L_NUM_THREADS': '1',
+           'OMP_NUM_THREADS': '1', 'MXNET_ENGINE_TYPE': 'NaiveEngine', 'D2L_ANIMATOR': 'off'}
+    env.pop('D2L_RESULTS', None)
+    return subprocess.run([sys.executable, *FAST], cwd=copy, env=env, capture_output=True,
+                          text=True)
+
+
+def caught_by(output):
+    found = re.findall(r'^FAILED (\S+)', output, re.M) or re.findall(r'^ERROR (\S+)', output,
+                                                                      re.M)
+    return found[0] if found else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--only', nargs='+', choices=MUTANTS, metavar='NAME')
+    args = parser.parse_args()
+    names = args.only or list(MUTANTS)
+    rows, survived = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        pristine = pathlib.Path(folder) / 'pristine'
+        copy_tree(pristine)
+        check = subprocess.run([sys.executable, '-c', 'import d2l_compat; '
+                                'print(d2l_compat.__file__)'], cwd=pristine, text=True,
+                               capture_output=True, env={**os.environ, 'PYTHONPATH': str(pristine)})
+        if not check.stdout.startswith(str(pristine)):
+            raise SystemExit(f'the copy does not import its own d2l_compat: {check.stdout}')
+        for name in names:
+            copy = pathlib.Path(folder) / 'mutant'
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(pristine, copy)
+            apply(copy, *MUTANTS[name])
+            start = time.time()
+            result = run_tests(copy)
+            test = caught_by(result.stdout)
+            killed = result.returncode != 0 and test is not None
+            rows.append(f"| {name} | `{MUTANTS[name][0]}` | {'killed' if killed else 'SURVIVED'} "
+                        f"| {test or '—'} | {time.time() - start:.0f} |")
+            print(rows[-1], flush=True)
+            if not killed:
+                survived.append(name)
+    print('\n| mutant | file | result | first test that failed | seconds |\n|---|---|---|---|---|')
+    print('\n'.join(rows))
+    print(f'\nkilled {len(names) - len(survived)} of {len(names)} mutants')
+    sys.exit(1 if survived else 0)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,26 @@
+"""Run code from the notebooks' .py twins in a test: the book's own function definitions."""
+import pathlib
+import re
+
+import jupytext
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}
+
+
+def code_cells(backend, notebook):
+    path = ROOT / 'notebooks' / FOLDERS[backend] / f'{notebook}.py'
+    return [c.source for c in jupytext.read(path).cells if c.cell_type == 'code']
+
+
+def book_functions(backend, notebook, *names):
+    """The notebook's first cell (imports, net) and the cells defining ``names``, executed."""
+    cells = code_cells(backend, notebook)
+    namespace = {'__name__': f'{notebook}_under_test'}
+    exec(compile(cells[0], f'{notebook}[1]', 'exec'), namespace)
+    for name in names:
+        (cell,) = [c for c in cells if re.search(rf'^def {name}\(', c, re.M)]
+        # A definition cell may end with a call (try_gpu's cell does); keep the definition.
+        source = cell.split('\n\n' + name, 1)[0] if f'\n{name} = ' in cell else cell
+        exec(compile(source, f'{notebook}:{name}', 'exec'), namespace)
+    return namespace
