@@ -13,11 +13,11 @@ import os
 import re
 import statistics
 
+from . import BACKENDS
 from . import bands as bands_mod
 from .config import profile
 from .core import load_records
 
-BACKENDS = ('mxnet', 'torch')
 NAMES = {'mxnet': 'MXNet', 'torch': 'PyTorch'}
 METRICS = (('loss', 'final loss', '{:.4f}'), ('train_acc', 'train acc', '{:.4f}'),
            ('test_acc', 'test acc', '{:.4f}'))

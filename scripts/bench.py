@@ -6,11 +6,14 @@ One invocation times every row back to back on the same Fashion-MNIST files, eac
 fresh process (``--row NAME``): upstream rows then run as a student would run them (MXNet's
 default engine, no shim imported; per-sample ToTensor and 4 loader workers, as upstream
 builds its loaders), and peak memory is per row. The floor is forward + backward + SGD step
-over batches already in memory, nothing else. The PyTorch layer floor times each layer of
+over batches already in memory, plus the test set's forward pass that every trainer owes
+(train_ch5 and train_ch6 evaluate each epoch), nothing else. The PyTorch layer floor times each layer of
 the net alone (forward + backward on one batch, and the evaluation forward) and sums them
 over an epoch: what PyTorch's own kernels cost with no Python, autograd or optimizer around
 them, so a trainer calling those kernels cannot beat it by much. Prints Markdown tables with
-ratios measured in this one run; timings on a shared machine are noisy.
+ratios measured in this one run; timings on a shared machine are noisy. Last, a table of the
+shims beside other work: alone, beside two busy processes, and MXNet and PyTorch side by side,
+with the shim's thread policy and with every core forced (``--sharing-only``: just that).
 """
 import argparse
 import contextlib
@@ -81,7 +84,8 @@ def mxnet_floor(epochs):
     net = recipes.build_net('lenet-v1', 'mxnet')
     net.initialize(init=init.Xavier())
     fast = mx_shim._fast(net)
-    batches = list(mx_shim.load_data_fashion_mnist(BATCH)[0])
+    train_iter, test_iter = mx_shim.load_data_fashion_mnist(BATCH)
+    batches, tests = list(train_iter), [X for X, _ in test_iter]
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.9})
     loss = gloss.SoftmaxCrossEntropyLoss()
 
@@ -92,6 +96,8 @@ def mxnet_floor(epochs):
                     l = loss(fast(X), y).sum()
                 l.backward()
                 trainer.step(BATCH)
+            for X in tests:  # the test set's forward pass, which every trainer owes
+                fast(X)
         nd.waitall()
     return timed(run, epochs)
 
@@ -101,17 +107,24 @@ def torch_floor(epochs):
     from d2l_compat import torch as torch_shim
     net = recipes.build_net('lenet-v2', 'torch')
     memory_format = torch_shim._memory_format(net)
-    batches = [(X.contiguous(memory_format=memory_format), y)
-               for X, y in torch_shim.load_data_fashion_mnist(BATCH)[0]]
+    net.to(memory_format=memory_format)  # as the shim trains it
+    train_iter, test_iter = torch_shim.load_data_fashion_mnist(BATCH)
+    batches = [(X.contiguous(memory_format=memory_format), y) for X, y in train_iter]
+    tests = [X.contiguous(memory_format=memory_format) for X, _ in test_iter]
     optimizer = torch.optim.SGD(net.parameters(), lr=0.9)
     loss = torch.nn.CrossEntropyLoss()
 
     def run():
         for _ in range(epochs):
+            net.train()
             for X, y in batches:
                 optimizer.zero_grad()
                 loss(net(X), y).backward()
                 optimizer.step()
+            net.eval()
+            with torch.inference_mode():  # the test set's forward pass, which every trainer owes
+                for X in tests:
+                    net(X)
     return timed(run, epochs)
 
 
@@ -209,10 +222,10 @@ def row_shim_torch(epochs):
 ROWS = {  # name -> (label, function); ratios within a backend: vs its upstream and floor rows
     'upstream-mxnet': ('MXNet v1: upstream d2lzh.train_ch5', row_upstream_mxnet),
     'shim-mxnet': ('MXNet v1: d2l_compat.mxnet.train_ch5', row_shim_mxnet),
-    'floor-mxnet': ('MXNet v1: compute floor (training steps only)', mxnet_floor),
+    'floor-mxnet': ('MXNet v1: compute floor (training steps + test forward)', mxnet_floor),
     'upstream-torch': ('PyTorch v2: upstream d2l.train_ch6', row_upstream_torch),
     'shim-torch': ('PyTorch v2: d2l_compat.torch.train_ch6', row_shim_torch),
-    'floor-torch': ('PyTorch v2: compute floor (training steps only)', torch_floor),
+    'floor-torch': ('PyTorch v2: compute floor (training steps + test forward)', torch_floor),
     # No MXNet twin: Gluon's layers timed alone the same way summed to 5.96 s/epoch here,
     # above the whole net's 3.24 s (the first convolution alone took as long as a whole-net
     # step), so for MXNet such a sum is no floor; why, I did not find out.

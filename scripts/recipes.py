@@ -81,7 +81,8 @@ CAPPED = {
 # Seeds per band: 5, or fewer where one run is long.
 BAND_SEEDS = {'ex6-lr0.001': 3}
 # What a run of these recipes claims instead of a band (d2l_compat.bands.CLAIMS): a
-# chance-level range would accept an untrained net, a claim does not.
+# chance-level range would accept an untrained net, a claim does not. measure_bands.py records
+# the seeds whose runs make the claim; a run of another seed is held to the band.
 CLAIMS = {
     'ex3-relu-lr0.9': 'collapses',
     'ex6-lr0.001': 'stays-at-chance',
@@ -125,7 +126,8 @@ def net_cell(backend, notebook):
 
 def book_net(backend, notebook):
     """A fresh ``net`` from the book's first code cell of a chapter notebook."""
-    cell = next(c for c in _cells(backend, notebook) if c.cell_type == 'code')
+    cell = next(c for c in _cells(backend, notebook)
+                if c.cell_type == 'code' and 'added' not in c.metadata.get('tags', []))
     namespace = {'__name__': f'{notebook}_book_cell'}
     exec(compile(cell.source, f'{notebook}.py[1]', 'exec'), namespace)
     return namespace['net']

@@ -9,8 +9,10 @@ FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}
 
 
 def code_cells(backend, notebook):
+    """The book's code cells (those this project added, tagged 'added', left out)."""
     path = ROOT / 'notebooks' / FOLDERS[backend] / f'{notebook}.py'
-    return [c.source for c in jupytext.read(path).cells if c.cell_type == 'code']
+    return [c.source for c in jupytext.read(path).cells
+            if c.cell_type == 'code' and 'added' not in c.metadata.get('tags', [])]
 
 
 def book_functions(backend, notebook, *names):

@@ -24,6 +24,19 @@
 # 标有“本仓库添加”的单元格不是书里的：固定随机种子、记录训练结果、与实测区间比较、画图。
 # 配对的 `notebooks/pytorch/lenet_v1.ipynb` 是同一节的 PyTorch 移植，单元格一一对应。
 
+# %% [markdown]
+# > **本仓库添加**：先固定随机种子，再运行书里的第一个单元格。Gluon 推迟到 `initialize` 才抽取
+# > 初始参数，种子放在书的单元格之后也行；放在这里，是为了和 PyTorch 笔记本（构造层时就抽取参数）一致。
+# > 参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，这个笔记本每次运行的数字相同
+# > （`make test` 就靠这一点逐格比对输出）。
+
+# %% tags=["parameters", "added"]
+SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
+
+# %% tags=["added"]
+from d2l_compat import mxnet as d2l  # 本仓库添加：只为下一行；书里的导入在下一个单元格
+d2l.set_seed(SEED)
+
 # %%
 from d2l_compat import mxnet as d2l  # 原书：import d2lzh as d2l
 import mxnet as mx
@@ -41,16 +54,6 @@ net.add(nn.Conv2D(channels=6, kernel_size=5, activation='sigmoid'),
         nn.Dense(120, activation='sigmoid'),
         nn.Dense(84, activation='sigmoid'),
         nn.Dense(10))
-
-# %% [markdown]
-# > **本仓库添加**：固定随机种子。参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，
-# > 所以这个笔记本每次运行的数字相同（`make test` 就靠这一点逐格比对输出）。
-
-# %% tags=["parameters", "added"]
-SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
-
-# %% tags=["added"]
-d2l.set_seed(SEED)  # 本仓库添加
 
 # %% [markdown]
 # ## 5.5.1 LeNet模型

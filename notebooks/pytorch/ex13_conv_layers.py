@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 练习 13：多一个卷积层（配方 v2）· PyTorch
 #
-# 新版教材第 6.6 节练习 2 列出了“卷积层的数量”。练习 5 的网络也更深，但同时换了激活函数
+# 新版教材第 6.6 节练习 2 列出了“卷积层的数量”。[练习 5](ex5_deeper.ipynb) 的网络也更深，但同时换了激活函数
 # （ReLU）、池化方式、卷积窗口、通道数和学习率，看不出哪一项在起作用。这里只加一层卷积：
 # 在配方 v2 的第二个卷积块（5×5 卷积 + sigmoid + 2×2 平均池化）之后，接一个 3×3、填充 1、
 # 输出 32 个通道的卷积层和 sigmoid，后面不再池化。填充 1 让高和宽保持 5×5，所以全连接层块的输入
@@ -56,16 +56,46 @@ def lenet_three_convs():
         nn.Linear(84, 10))
 
 # %% [markdown]
-# 逐层形状和参数个数（新建一个实例，只用来看形状，训练时另建）。第三个卷积层的输出仍是 5×5，
-# 通道数变成 32。
+# 逐层形状和参数个数，先看书中的网络作对照。`lenet_v2` 只在这里用来数参数，与
+# [LeNet 一节](lenet.ipynb)的网络相同；两个网络都是新建的实例，训练时另建。
+# 第三个卷积层的输出仍是 5×5，通道数变成 32，所以第一个全连接层的输入从 400 变成 800。
 
 # %%
-net = lenet_three_convs()
-X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
-for layer in net:
-    X = layer(X)
-    print(layer.__class__.__name__, 'output shape: \t', X.shape)
-print('参数个数:', sum(p.numel() for p in net.parameters()))
+def lenet_v2():
+    """配方 v2 的 LeNet（书中的网络），只用来对照参数个数。"""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+
+
+def show_shapes(net):
+    """逐层打印输出形状和参数个数；返回每层的参数个数。"""
+    X = torch.rand(size=(1, 1, 28, 28), dtype=torch.float32)
+    sizes = []
+    for layer in net:
+        X = layer(X)
+        sizes.append(sum(p.numel() for p in layer.parameters()))
+        shape = str(tuple(X.shape))
+        print(f'{layer.__class__.__name__:<10} output shape: {shape:<16} 参数 {sizes[-1]}')
+    return sizes
+
+
+PARAMS = {}
+for name, net in [('lenet-v2', lenet_v2()), ('ex13-three-convs', lenet_three_convs())]:
+    print(name)
+    PARAMS[name] = sum(show_shapes(net))
+    print('参数个数:', PARAMS[name])
+    print()
+extra = PARAMS['ex13-three-convs'] - PARAMS['lenet-v2']
+print(f'多出 {extra} 个参数（{PARAMS["ex13-three-convs"] / PARAMS["lenet-v2"]:.2f} 倍）：'
+      f'新卷积层 16×32×3×3 + 32 = {16 * 32 * 9 + 32}，第一个全连接层多 400×120 = {400 * 120}')
+assert extra == 16 * 32 * 9 + 32 + 400 * 120
 
 # %% [markdown]
 # ## 训练
@@ -97,8 +127,19 @@ bands.summary(['lenet-v2/mxnet', 'ex13-three-convs/mxnet', 'lenet-v2/torch',
 # 与书中网络（`lenet-v2`）比：测试准确率均值之差，以及两组 5 个种子的取值范围是否重叠。
 
 # %%
+C = {}
 for backend in ('mxnet', 'torch'):
-    bands.compare(f'ex13-three-convs/{backend}', f'lenet-v2/{backend}')
+    C[backend] = bands.compare(f'ex13-three-convs/{backend}', f'lenet-v2/{backend}')
+
+# %% [markdown]
+# 代价与收益放在一起：参数个数（上面数的，两个框架相同）、相对书中网络的倍数，
+# 以及两个框架上 5 个种子测试准确率的均值 ± 标准差 [最小, 最大]。
+
+# %%
+print(f'{"recipe":<17} {"params":>7} {"x v2":>5}  {"test acc mxnet":<32} test acc torch')
+for name, n in PARAMS.items():
+    cells = [bands.spread(bands.values(f'{name}/{backend}')) for backend in ('mxnet', 'torch')]
+    print(f'{name:<17} {n:>7} {n / PARAMS["lenet-v2"]:5.2f}  {cells[0]:<32} {cells[1]}')
 
 # %% [markdown]
 # ## 结论

@@ -24,6 +24,19 @@
 # 标有“本仓库添加”的单元格不是书里的：固定随机种子、记录训练结果、与实测区间比较。
 # 配对的 `notebooks/mxnet/lenet.ipynb` 是同一节的 MXNet 标签页，单元格一一对应。
 
+# %% [markdown]
+# > **本仓库添加**：先固定随机种子，再运行书里的第一个单元格。书中第一个单元格就构造了网络；
+# > PyTorch 在构造层时就抽取初始参数，而它每个进程的默认种子都不同，所以种子必须在它之前固定。
+# > 参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，这个笔记本每次运行的数字相同
+# > （`make test` 就靠这一点逐格比对输出）。
+
+# %% tags=["parameters", "added"]
+SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
+
+# %% tags=["added"]
+from d2l_compat import torch as d2l  # 本仓库添加：只为下一行；书里的导入在下一个单元格
+d2l.set_seed(SEED)
+
 # %%
 from d2l_compat import torch as d2l  # 原书：from d2l import torch as d2l
 import torch
@@ -43,16 +56,6 @@ net = torch.nn.Sequential(
     nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
     nn.Linear(120, 84), nn.Sigmoid(),
     nn.Linear(84, 10))
-
-# %% [markdown]
-# > **本仓库添加**：固定随机种子。参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，
-# > 所以这个笔记本每次运行的数字相同（`make test` 就靠这一点逐格比对输出）。
-
-# %% tags=["parameters", "added"]
-SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
-
-# %% tags=["added"]
-d2l.set_seed(SEED)  # 本仓库添加
 
 # %% [markdown]
 # ## 6.6.1 LeNet
