@@ -91,7 +91,7 @@ axes = d2l.show_images(X[:18].reshape((18, 28, 28)), 2, 9, scale=1.5,
                        titles=d2l.get_fashion_mnist_labels(y[:18]))
 
 # %% [markdown]
-# 卷积网络的参数不多，但每个参数参与的乘法比多层感知机多得多，有 GPU 就用 GPU。
+# 书中的理由是：卷积网络参数较少，但每个参数参与的乘法更多，计算成本仍高，所以有 GPU 就用 GPU。
 # 评估函数要稍作修改：数据集在内存里，计算前把每个批量复制到模型所在的设备上。
 
 # %%
@@ -107,7 +107,7 @@ def evaluate_accuracy_gpu(net, data_iter, device=None):  #@save
 
 # %% [markdown]
 # 训练函数 `train_ch6` 与第 3 章的 `train_ch3` 类似，不同的是每个小批量在正向和反向传播前先移到
-# 指定设备上。它用 Xavier 随机初始化参数，损失是交叉熵，优化算法是小批量随机梯度下降；
+# 指定设备上。它用 Xavier 随机初始化权重，损失是交叉熵，优化算法是小批量随机梯度下降；
 # `trainer.step(X.shape[0])` 按本批的实际大小求平均。
 
 # %%
@@ -162,7 +162,8 @@ train_ch6(net, train_iter, test_iter, num_epochs, lr, d2l.try_gpu())
 
 # %% [markdown]
 # > **本仓库添加**：检查结果。先和同一种子的参考运行比（`d2l_compat/bands.json` 里由
-# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间比。
+# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间（band：
+# > 种子 0–4 的取值范围，两端再放宽一段余量，所以比 5 个种子的最小、最大值宽）比。
 # > 超出任一项，这个单元格就报错，`make test` 随之失败。
 
 # %% tags=["added"]

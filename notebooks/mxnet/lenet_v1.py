@@ -91,7 +91,7 @@ axes = d2l.show_images(X[:18].reshape((18, 28, 28)), 2, 9, scale=1.5,
                        titles=d2l.get_fashion_mnist_labels(y[:18]))
 
 # %% [markdown]
-# 卷积网络的计算量比多层感知机大，有 GPU 就用 GPU：试着在 `gpu(0)` 上建一个 NDArray，成功就用它，
+# 书中的理由是卷积网络的计算比多层感知机复杂，所以有 GPU 就用 GPU：试着在 `gpu(0)` 上建一个 NDArray，成功就用它，
 # 否则用 CPU。
 
 # %%
@@ -168,7 +168,8 @@ train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs)
 
 # %% [markdown]
 # > **本仓库添加**：检查结果。先和同一种子的参考运行比（`d2l_compat/bands.json` 里由
-# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间比。
+# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间（band：
+# > 种子 0–4 的取值范围，两端再放宽一段余量，所以比 5 个种子的最小、最大值宽）比。
 # > 超出任一项，这个单元格就报错，`make test` 随之失败。
 
 # %% tags=["added"]

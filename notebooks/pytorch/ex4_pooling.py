@@ -31,7 +31,7 @@ d2l.set_seed(SEED)
 # %% [markdown]
 # ## 模型
 #
-# 形状和参数个数都与 v2 相同（池化层没有参数）；变的只是每个 2×2 窗口取最大值还是平均值。
+# 池化层没有参数；变的只是每个 2×2 窗口取最大值还是平均值。下面打印这个网络各层的输出形状和参数个数。
 
 # %% tags=["net"]
 from torch import nn
@@ -72,7 +72,7 @@ bands.check(record)
 # %% [markdown]
 # ## 5 个种子的对照
 #
-# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据，每次 1 个线程）：
+# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据）：
 # 每个配方的最终损失和测试准确率（均值 ± 标准差 [最小, 最大]），然后逐个框架比较两个配方：
 # 均值之差，以及 5 个种子的取值范围是否重叠。
 

@@ -17,7 +17,8 @@
 # # 5.5 卷积神经网络（LeNet）
 #
 # 《动手学深度学习》第一版第 5.5 节只有 MXNet 代码（`d2lzh` 包）。这是它的 PyTorch 移植：
-# 小节、单元格和打印的内容与 `notebooks/mxnet/lenet_v1.ipynb` 一一对应，语义也相同——
+# 小节和单元格与 `notebooks/mxnet/lenet_v1.ipynb` 一一对应（形状检查里 PyTorch 的激活和展平是单独的层，
+# 所以多打印几行），语义也相同——
 # 损失对批量**求和**，梯度除以 `batch_size`（Gluon 的 `trainer.step(batch_size)`），
 # 权重 Xavier 均匀初始化、偏置为 0（Gluon 的 `init.Xavier()`）。
 # 本节自己定义的 `try_gpu`、`evaluate_accuracy` 和 `train_ch5` 都移植在笔记本里，训练调用的就是它们。
@@ -91,7 +92,7 @@ axes = d2l.show_images(X[:18].reshape((18, 28, 28)), 2, 9, scale=1.5,
                        titles=d2l.get_fashion_mnist_labels(y[:18]))
 
 # %% [markdown]
-# 卷积网络的计算量比多层感知机大，有 GPU 就用 GPU：试着在 `cuda:0` 上建一个张量，成功就用它，
+# 书中的理由是卷积网络的计算比多层感知机复杂，所以有 GPU 就用 GPU：试着在 `cuda:0` 上建一个张量，成功就用它，
 # 否则用 CPU。
 
 # %%
@@ -176,7 +177,8 @@ train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs)
 
 # %% [markdown]
 # > **本仓库添加**：检查结果。先和同一种子的参考运行比（`d2l_compat/bands.json` 里由
-# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间比。
+# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间（band：
+# > 种子 0–4 的取值范围，两端再放宽一段余量，所以比 5 个种子的最小、最大值宽）比。
 # > 超出任一项，这个单元格就报错，`make test` 随之失败。
 
 # %% tags=["added"]
