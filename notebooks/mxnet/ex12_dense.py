@@ -170,6 +170,30 @@ for name, n in PARAMS.items():
     print(f'{name:<16} {n:>7} {n / PARAMS["lenet-v2"]:5.2f}  {cells[0]:<32} {cells[1]}')
 
 # %% [markdown]
+# 结论要用的事实由下面这个单元格打印并断言：每个框架上四个网络按 5 个种子测试准确率均值的
+# 排序，以及每个变体的种子范围是否与书中网络的重叠。
+
+# %%
+import statistics
+
+ORDER = {}
+for backend in ('mxnet', 'torch'):
+    means = {name: statistics.mean(bands.values(f'{name}/{backend}')) for name in PARAMS}
+    ORDER[backend] = sorted(means, key=means.get, reverse=True)
+    print(f'{backend}: 均值从高到低 ' + ' > '.join(f'{n} {means[n]:.4f}' for n in ORDER[backend]))
+    print(f'{backend}: 与 lenet-v2 的种子范围重叠的变体: '
+          + ', '.join(r for r in VARIANTS if C[r, backend].overlap))
+assert ORDER['mxnet'] == ORDER['torch']  # 两个框架的排序相同
+assert ORDER['mxnet'][0] == 'ex12-one-hidden' and ORDER['mxnet'][-1] == 'ex12-fc256-128'
+assert all(C[r, b].overlap for r in VARIANTS for b in ('mxnet', 'torch'))
+
+# %% [markdown]
 # ## 结论
 #
-# （待 5 个种子的结果测完后填写。）
+# - **两个框架给出同样的排序**（上面打印并断言）：去掉一个隐藏层的 `ex12-one-hidden` 均值最高，
+#   加宽的 `ex12-fc256-128` 最低，减半的 `ex12-fc60-42` 与书中网络在中间。
+# - **但没有一个变体与书中网络分得开**：每个变体 5 个种子的测试准确率范围都与 `lenet-v2` 的重叠
+#   （上面打印并断言），所以 5 个种子只能说出方向，不能说哪个网络确实更好。
+# - **加宽不划算**：`ex12-fc256-128` 的参数比书中网络多（倍数见上面的代价表），均值却最低。在这个
+#   sigmoid 网络、lr 0.9、10 轮的配方里，加宽全连接层没有带来更高的准确率；少一层的网络反而
+#   均值最高。
