@@ -88,6 +88,14 @@ for layer in alex:
     X = layer(X)
     print(layer.name, 'output shape:\t', X.shape)
 
+print('lenet224():')
+small = lenet224()
+small.initialize()
+X = nd.zeros(shape=(1, 1, 224, 224))
+for layer in small:
+    X = layer(X)
+    print(layer.name, 'output shape:\t', X.shape)
+
 # %% [markdown]
 # ## 代价：参数个数与每个样本的乘加次数
 

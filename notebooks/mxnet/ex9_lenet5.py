@@ -300,6 +300,7 @@ for b in ('mxnet', 'torch'):
         print(f"ex9-lenet5/{b} 种子 {run['seed']}: 逐轮测试准确率",
               ' → '.join(f'{a:.4f}' for a in seed_accs))
 print('第 5 轮高于第 4 轮的种子数:', sum(rising.values()), '/', len(rising))
+assert all(rising.values())
 
 # %% [markdown]
 # ## 与论文比较
@@ -313,6 +314,7 @@ print(f'本次运行: 测试错误率 {100 * (1 - record.test_acc):.2f}%')
 for b in ('mxnet', 'torch'):
     errors = [100 * (1 - a) for a in bands.values(f'ex9-lenet5/{b}')]
     print(f'ex9-lenet5/{b}: 5 个种子的测试错误率 {min(errors):.2f}%–{max(errors):.2f}%')
+    assert min(errors) > 0.95  # 每个种子都高于论文的 0.95%
 bands.summary(['ex9-lenet5/mxnet', 'ex9-lenet5/torch', 'ex7-mnist-lenet/mxnet',
                'ex7-mnist-lenet/torch'])
 for b in ('mxnet', 'torch'):
@@ -441,9 +443,10 @@ print(f'RBF 输出的自然对数 −‖x − c‖²/2: {-d2.max() / 2:.1f} 到 
 with autograd.record():  # 一个批次的梯度（不更新参数）
     loss = gluon.loss.SoftmaxCrossEntropyLoss()(net(X), y).mean()
 loss.backward()
-print('本批次上所有参数的最大梯度绝对值小于 1e-10:',
-      max(float(p.grad().abs().max().asscalar()) for p in net.collect_params().values()
-          if p.grad_req != 'null') < 1e-10)
+grad_max = max(float(p.grad().abs().max().asscalar()) for p in net.collect_params().values()
+               if p.grad_req != 'null')
+print('本批次上所有参数的最大梯度绝对值小于 1e-10:', grad_max < 1e-10)
+assert grad_max < 1e-10
 
 predictions = collections.Counter()
 labels = collections.Counter()

@@ -88,6 +88,12 @@ for layer in alex:
     X = layer(X)
     print(layer.__class__.__name__, 'output shape: \t', X.shape)
 
+print('lenet224():')
+X = torch.zeros(size=(1, 1, 224, 224))
+for layer in lenet224():
+    X = layer(X)
+    print(layer.__class__.__name__, 'output shape: \t', X.shape)
+
 # %% [markdown]
 # ## 代价：参数个数与每个样本的乘加次数
 
