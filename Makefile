@@ -11,8 +11,8 @@ CAPS_FOR = $(PY) scripts/recipes.py --caps-for
 NBVAL = --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/sanitize.cfg \
     --nbval-cell-timeout 1800 -v
 # make test replays notebooks in LANES kernels side by side (pytest-xdist, one notebook per
-# lane at a time), each with the cores divided between the lanes: on 2 cores two lanes of one
-# thread replay the exercise 3 pair in 327 s against 433 s for one lane of two threads.
+# lane at a time), each with the cores divided between the lanes: small nets use one thread
+# poorly, so two notebooks side by side finish sooner than one notebook with every core.
 LANES ?= 2
 LANE_THREADS := $(shell n=$$(( $$(getconf _NPROCESSORS_ONLN) / $(LANES) )); \
     [ $$n -ge 1 ] && echo $$n || echo 1)
@@ -64,7 +64,7 @@ compare: $(STAMP)
 # compared after tests/sanitize.cfg); notebooks that run under caps (recipes.CAPPED) get the
 # caps their outputs and bands were made with; last, the comparison notebook, built from the
 # records of this very run. Every notebook runs even after a failure; the target fails if any
-# did. LANES=1: one at a time, with every core.
+# did. LANES=1: one at a time, threads as the shim's policy chooses.
 test: $(STAMP)
 	@mkdir -p build
 	rm -f build/test-runs.jsonl

@@ -62,8 +62,8 @@ RECIPES = {
     'ex14-v2-x4': dict(V2, num_epochs=40, net=('ex14_epochs', 'lenet_v2')),
 }
 # Recipes too heavy for the full data on 2 CPU cores: make test replays their notebooks under
-# these caps (D2L_MAX_*), against bands measured under the same caps; their full-data numbers
-# come from measure_bands.py --no-caps runs (the notebooks show them from bands.json).
+# these caps (D2L_MAX_*), against bands measured under the same caps (measure_bands.py
+# --no-caps measures them on the full data, keyed without the '@profile').
 EX5_CAPS = dict(max_train_examples=2048, max_test_examples=1024, max_epochs=2)
 EX10_CAPS = dict(max_train_examples=512, max_test_examples=256, max_epochs=2)
 EX14_CAPS = dict(max_train_examples=10000, max_test_examples=2000)  # every epoch, a sixth of it

@@ -113,6 +113,7 @@ def test_each_net_is_defined_once_and_is_the_same_function_on_both_backends(reci
         assert recipes.build_net(recipe, backend) is not recipes.build_net(recipe, backend)
     size = s['resize'] or 28
     X = np.random.default_rng(0).random((2, 1, size, size), dtype=np.float32)
+    mx_d2l.set_seed(0)  # fixed weights: the comparison is the same on every run
     gluon_net = recipes.build_net(recipe, 'mxnet')
     gluon_net.initialize(init.Xavier(), force_reinit=True)
     gluon_net(nd.array(X))  # infer the input sizes
@@ -121,7 +122,11 @@ def test_each_net_is_defined_once_and_is_the_same_function_on_both_backends(reci
     torch_net.eval()
     with torch.no_grad():
         theirs = torch_net(torch.from_numpy(X)).numpy()
-    np.testing.assert_allclose(gluon_net(nd.array(X)).asnumpy(), theirs, rtol=1e-4, atol=1e-4)
+    # float32 sums in a different order: differences scale with the outputs' size (the
+    # deeper nets' logits reach tens), so the absolute tolerance does too
+    scale = max(1.0, float(np.abs(theirs).max()))
+    np.testing.assert_allclose(gluon_net(nd.array(X)).asnumpy(), theirs, rtol=1e-4,
+                               atol=1e-4 * scale)
 
 
 def test_lenet5_has_the_papers_60000_trainable_parameters():
