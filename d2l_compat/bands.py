@@ -130,10 +130,10 @@ def _check_reference(key, entry, record, failures):
                             f'{ref:.4f} by {diff:.4f} > {tol:.4f}')
 
 
-def as_record(run):
+def as_record(run, backend='?', recipe=None):
     """A RunRecord holding a measured run's per-epoch numbers (for its claim)."""
     from .core import RunRecord
-    record = RunRecord('?', '?', '?', seed=run['seed'])
+    record = RunRecord(backend, '?', '?', recipe, run['seed'])
     for epoch in run['epochs']:
         record.add_epoch(epoch['loss'], epoch['train_acc'], epoch['test_acc'], 1.0, 1)
     return record

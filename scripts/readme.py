@@ -9,7 +9,6 @@ everything else in the README is written by hand, and quotes no measured number.
 import argparse
 import pathlib
 import re
-import statistics
 import sys
 
 from d2l_compat import bands, report
@@ -46,10 +45,6 @@ def samestart_summary():
     built = report.Report(str(ROOT / 'results' / 'runs.jsonl'),
                           str(ROOT / 'results' / 'samestart.jsonl'))
     return built.verdict() + '\n\n' + built.summary()
-
-
-def mean_sd(values):
-    return f'{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}'
 
 
 GENERATORS = {'bands': bands_table, 'samestart': samestart_summary}

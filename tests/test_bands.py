@@ -47,9 +47,7 @@ def test_bands_and_tolerances_are_what_the_runs_give(key):
 
 def record_from(run, key, **changes):
     recipe, backend = key.split('@')[0].split('/')
-    record = core.RunRecord(backend, 'train_ch5', 'cpu', recipe, run['seed'])
-    for epoch in run['epochs']:
-        record.add_epoch(epoch['loss'], epoch['train_acc'], epoch['test_acc'], 1.0, 1)
+    record = bands.as_record(run, backend, recipe)
     record.epochs[-1].update(changes)
     record.host.update(run['host'])
     caps = TABLE[key]['caps']
