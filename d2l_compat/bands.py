@@ -10,12 +10,14 @@ Each recipe and backend has, in ``bands.json`` (written by ``scripts/measure_ban
   machine; or, for recipes whose point is that they do not train, a ``claim``.
 
 ``check(record)`` holds a run to its same-seed reference (when one was measured on this kind
-of CPU) and to its band or claim, prints each comparison, and raises if one fails.
+of CPU) and to its band or claim, prints each comparison, and raises if one fails; a claim
+that fails on numerics nobody measured (another CPU model, a GPU) is printed and warned.
 """
 import json
 import math
 import os
 import statistics
+import warnings
 
 BANDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bands.json')
 METRICS = ('loss', 'train_acc', 'test_acc')
@@ -27,6 +29,10 @@ LN10 = math.log(10)
 
 class OutOfBandError(AssertionError):
     """A training run ended outside what was measured for its recipe and backend."""
+
+
+class ClaimWarning(UserWarning):
+    """A claim failed for a run whose numerics (CPU model, GPU) were never measured."""
 
 
 def _claim_collapses(record):
@@ -99,15 +105,26 @@ def numerics(host):
     return {k: host.get(k) for k in ('cpu', 'threads', 'onednn')}
 
 
+def on_cpu(record):
+    """Whether the run trained on a CPU, where every run in bands.json was measured."""
+    return not str(record.device).startswith(('cuda', 'gpu'))
+
+
 def reference_for(entry, record):
     """The measured run of the record's seed on this CPU (same thread count if there is one)."""
-    if record.seed is None:
+    if record.seed is None or not on_cpu(record):
         return None
     mine = numerics(record.host)
     same_cpu = [run for run in entry.get('runs', []) + entry.get('references', [])
                 if run['seed'] == record.seed and run['host'].get('cpu') == mine['cpu']]
     exact = [run for run in same_cpu if numerics(run['host']) == mine]
     return (exact or same_cpu or [None])[0]
+
+
+def has_reference(record, key, path=None):
+    """Whether ``key`` has a measured run of the record's seed on this CPU model (and the
+    record trained on a CPU): where chaotic outcomes are known to repeat."""
+    return reference_for(load(path)['bands'][_resolve(key)], record) is not None
 
 
 def _check_reference(key, entry, record, failures):
@@ -149,8 +166,20 @@ def _check_band_or_claim(key, entry, record, failures):
     if claim:
         ok, text = CLAIMS[claim](record)
         print(f"{key}: claim '{claim}': {text} {'holds' if ok else 'FAILS'}")
-        if not ok:
-            failures.append(f"claim '{claim}' fails: {text}")
+        if ok:
+            return
+        if reference_for(entry, record) is None:
+            # A claim is about a chaotic outcome (a collapse, a few capped steps) measured on
+            # the CPU model in bands.json; other numerics may land elsewhere, so say so loudly
+            # and go on, where on the measured CPU the same failure is a regression.
+            measured = sorted({run['host'].get('cpu') for run in entry['runs']})
+            message = (f"{key}: claim '{claim}' fails ({text}), but it was measured on "
+                       f"{', '.join(measured)} (CPU) and this run trained on {record.device} "
+                       f"with {record.host.get('cpu')}: other numerics, reported, not raised")
+            print(message)
+            warnings.warn(message, ClaimWarning, stacklevel=3)
+            return
+        failures.append(f"claim '{claim}' fails: {text}")
         return
     seeds = ', '.join(str(run['seed']) for run in entry['runs'])
     print(f'{key}: band over seeds {seeds}')

@@ -9,6 +9,7 @@ everything else in the README is written by hand, and quotes no measured number.
 import argparse
 import pathlib
 import re
+import statistics
 import sys
 
 from d2l_compat import bands, report
@@ -47,7 +48,70 @@ def samestart_summary():
     return built.verdict() + '\n\n' + built.summary()
 
 
-GENERATORS = {'bands': bands_table, 'samestart': samestart_summary}
+GPU = ROOT / 'results' / 'gpu-h100'
+NOTEBOOK_LINE = re.compile(r'^== notebooks/pytorch/(\S+)\.ipynb: ([\d.]+) s( +ERROR: .*)?$')
+
+
+def _collapsed(record):
+    return bands.CLAIMS['collapses'](record)[0]
+
+
+def gpu_summary():
+    """The PyTorch notebooks and two recipes on an H100 (results/gpu-h100), against this CPU."""
+    log = (GPU / 'notebooks.log').read_text().splitlines()
+    machine = f'{log[1]}; {log[2]}'
+    walls = {}
+    for line in log:  # the last run of each notebook counts
+        match = NOTEBOOK_LINE.match(line)
+        if match:
+            walls[match.group(1)] = (float(match.group(2)), bool(match.group(3)))
+    runs = report.latest_by_recipe(report.load_records(str(GPU / 'notebook-runs.jsonl')))
+    cpu = report.latest_by_recipe(report.load_records(str(ROOT / 'results' / 'runs.jsonl')))
+    lines = [f'Machine: {machine}. PyTorch only: the machine has no MXNet, and MXNet 1.9.1 needs '
+             'numpy < 1.24, which has no build for its Python 3.12. Notebooks run by '
+             '`scripts/execute.py`; log and records in `results/gpu-h100/`.', '',
+             '| notebook | wall s | error | recipe: band check on the GPU run |', '|---|---|---|---|']
+    for name, (wall, error) in sorted(walls.items(), key=lambda i: report.recipe_order(
+            (recipes.recipes_of(i[0]) or [i[0]])[0])):
+        checks = '; '.join(f'{r}: {report.verdict(runs[r]["torch"])}'
+                           for r in recipes.recipes_of(name) if 'torch' in runs.get(r, {}))
+        lines.append(f'| {name} | {wall:.1f} | {"yes" if error else "no"} | {checks or "—"} |')
+    lines += ['', '| recipe (seed 0) | s/epoch GPU | s/epoch this CPU | CPU / GPU '
+              '| final loss GPU | final loss CPU | |Δ loss| |', '|---|---|---|---|---|---|---|']
+    for recipe in ('lenet-v1', 'lenet-v2'):
+        g, c = runs[recipe]['torch'], cpu[recipe]['torch']
+        gs, cs = report.seconds_per_epoch(g), report.seconds_per_epoch(c)
+        lines.append(f'| {recipe} | {gs:.2f} | {cs:.2f} ({c.host.get("threads")} thread(s)) | '
+                     f'{cs / gs:.1f}× | {g.loss:.6g} | '
+                     f'{c.loss:.6g} | {abs(g.loss - c.loss):.1e} |')
+    trials = report.load_records(str(GPU / 'recipe-runs.jsonl'))
+    relu = sorted((r for r in trials if r.recipe == 'ex3-relu-lr0.9'), key=lambda r: r.seed)
+    relu_cpu = bands.load()['bands']['ex3-relu-lr0.9/torch']['runs']
+    seed0 = sorted((r for r in report.load_records(str(GPU / 'notebook-runs.jsonl')) + relu
+                    if r.recipe == 'ex3-relu-lr0.9' and r.seed == 0), key=report._when)
+    lines += ['', f'ex3-relu-lr0.9 (ReLU, lr 0.9): seeds that collapse on the GPU '
+              f'{sum(map(_collapsed, relu))} of {len(relu)} (collapsed: '
+              f'{[r.seed for r in relu if _collapsed(r)]}; final test acc of the others '
+              f'{[round(r.test_acc, 4) for r in relu if not _collapsed(r)]}); on this CPU '
+              f'{sum(_collapsed(bands.as_record(r)) for r in relu_cpu)} of {len(relu_cpu)}. '
+              f'Seed 0, run after run on the GPU (notebook and recipe runs, oldest first): '
+              f'{", ".join("collapsed" if _collapsed(r) else f"trained ({r.test_acc:.4f})" for r in seed0)}'
+              ': on the GPU one seed does not repeat, so a collapse there is chance, not a '
+              'property of the seed.', '',
+              'ex10 on the full data, 10 epochs, three seeds (the six runs three at a time on '
+              'the one GPU, so s/epoch is shared):', '',
+              '| net | seeds | final test acc: mean ± sd [min, max] | epochs at chance (test acc '
+              '0.1) per seed | s/epoch |', '|---|---|---|---|---|']
+    for recipe in ('ex10-alexnet', 'ex10-lenet224'):
+        mine = sorted((r for r in trials if r.recipe == recipe), key=lambda r: r.seed)
+        chance = [sum(e['test_acc'] == 0.1 for e in r.epochs) for r in mine]
+        per_epoch = statistics.mean(report.seconds_per_epoch(r) for r in mine)
+        lines.append(f'| {recipe} | {[r.seed for r in mine]} | '
+                     f'{bands.spread([r.test_acc for r in mine])} | {chance} | {per_epoch:.1f} |')
+    return '\n'.join(lines)
+
+
+GENERATORS = {'bands': bands_table, 'samestart': samestart_summary, 'gpu': gpu_summary}
 
 
 def render(text):

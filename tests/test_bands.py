@@ -83,6 +83,31 @@ def test_a_run_on_another_cpu_is_held_to_the_band_only(capsys):
         bands.check(record)
 
 
+def test_a_failed_claim_raises_on_the_measured_cpu_and_is_warned_elsewhere(capsys):
+    key = 'ex3-relu-lr0.9/torch'  # 'collapses' on this CPU; one seed trained on an H100
+    trained = record_from(seed0(key), key, test_acc=0.8144, loss=0.5)
+    with pytest.raises(bands.OutOfBandError, match="claim 'collapses' fails"):
+        bands.check(trained)
+    for where in ({'device': 'cuda:0'}, {'cpu': 'Some Other CPU'}):
+        record = record_from(seed0(key), key, test_acc=0.8144, loss=0.5)
+        record.device = where.get('device', record.device)
+        record.host['cpu'] = where.get('cpu', record.host['cpu'])
+        with pytest.warns(bands.ClaimWarning, match='other numerics, reported, not raised'):
+            bands.check(record)
+        assert 'no same-seed reference' in capsys.readouterr().out
+
+
+def test_a_gpu_run_is_not_held_to_the_cpu_references(capsys):
+    key = 'lenet-v1/torch'
+    record = record_from(seed0(key), key)
+    record.device = 'cuda:0'
+    bands.check(record)
+    assert 'no same-seed reference for seed 0' in capsys.readouterr().out
+    record.epochs[-1]['test_acc'] = 0.1  # the band still holds a GPU run
+    with pytest.raises(bands.OutOfBandError, match='test_acc 0.1000 not in'):
+        bands.check(record)
+
+
 def test_claims_hold_for_what_they_claim_and_fail_for_a_trained_net():
     def record(losses, test_acc):
         r = core.RunRecord('mxnet', 'train_ch5', 'cpu', 'x')
@@ -161,3 +186,14 @@ def test_each_notebook_runs_under_the_caps_its_bands_were_measured_with(monkeypa
 def test_bands_file_is_valid_json_with_margins():
     data = json.loads((ROOT / 'd2l_compat' / 'bands.json').read_text())
     assert data['margins'] == bands.MARGINS
+
+
+def test_the_report_names_a_warned_claim_as_failed():
+    from d2l_compat import report
+    key = 'ex3-relu-lr0.9/torch'
+    record = record_from(seed0(key), key, test_acc=0.8144, loss=0.5)
+    record.device = 'cuda:0'
+    assert report.verdict(record) == 'claim fails (other numerics: warned, not raised)'
+    record.device = 'cpu'
+    assert report.verdict(record) == 'OUT OF BAND'
+    assert report.verdict(record_from(seed0(key), key)) == 'claim holds'

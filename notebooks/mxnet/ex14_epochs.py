@@ -141,8 +141,14 @@ trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
 with contextlib.redirect_stdout(io.StringIO()):
     short = d2l.train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, 5, results=False)
 metrics = lambda epochs: [(e['loss'], e['train_acc'], e['test_acc']) for e in epochs]
-assert metrics(short.epochs) == metrics(record_v1.epochs[:5])
-print('5 轮运行的逐轮结果 == 20 轮运行的前 5 轮:', metrics(short.epochs) == metrics(record_v1.epochs[:5]))
+gap = max(abs(a - b) for short_epoch, long_epoch in zip(metrics(short.epochs), metrics(record_v1.epochs[:5]))
+          for a, b in zip(short_epoch, long_epoch))
+if str(ctx).startswith('cpu'):  # CPU 上同一种子的两次运行逐位相同
+    assert gap == 0
+    print('5 轮运行的逐轮结果 == 20 轮运行的前 5 轮:', gap == 0)
+else:  # GPU 上 cuDNN 的卷积反向不保证逐位相同：只要求差在 1e-3 以内
+    assert gap <= 1e-3
+    print(f'5 轮运行与 20 轮运行的前 5 轮的最大差 {gap:.1e}（{ctx}）')
 
 # %% [markdown]
 # 配方 v2，40 轮：

@@ -91,7 +91,7 @@ X_test = nd.concat(*[X for X, _ in test_iter], dim=0)
 y_test = nd.concat(*[y for _, y in test_iter], dim=0).asnumpy()
 names = d2l.get_fashion_mnist_labels(range(10))
 picks = [int((y_test == names.index(c)).nonzero()[0][0]) for c in ('pullover', 'coat')]
-X = X_test[picks]
+X = X_test[picks].as_in_context(ctx)  # 网络在哪个设备上，输入就放到哪里
 probs = nd.softmax(net(X), axis=1).asnumpy()
 print(f'每行一个类别；两列依次是测试集第 {picks[0]} 张（pullover）和第 {picks[1]} 张（coat）的概率')
 for j, name in enumerate(names):

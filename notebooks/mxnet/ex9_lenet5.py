@@ -330,7 +330,8 @@ print(f'参数更新次数：本笔记本 5 轮 × {len(train_iter)} 个批次 =
 #
 # 一次试跑（不是配方，不检查条带）：同一个种子、同样的初始化和批次，只把学习率换成 0.1 或 0.05，
 # 训练 1 轮。为了让输出不随线程数变化，只打印第 1 轮的训练损失是否超过 10、测试准确率是否还在
-# 瞎猜的水平（低于 0.15），并断言两者都成立。
+# 瞎猜的水平（低于 0.15）；在 `bands.json` 测量所用的那种 CPU 上断言两者都成立（别的 CPU 或
+# GPU 的数值细节不同，这一轮可能不发散，见 README 的 GPU 一节）。
 
 # %%
 import contextlib
@@ -353,7 +354,8 @@ for lr in (0.1, 0.05):
     trial = one_epoch(lr)
     print(f'lr {lr}：第 1 轮训练损失超过 10: {trial.loss > 10}；'
           f'测试准确率低于 0.15: {trial.test_acc < 0.15}')
-    assert trial.loss > 10 and trial.test_acc < 0.15
+    if bands.has_reference(trial, 'ex9-lenet5/mxnet'):  # 发散与否取决于数值细节：只在测过的那种 CPU 上断言
+        assert trial.loss > 10 and trial.test_acc < 0.15
 
 # %% [markdown]
 # ## 博客的 LeNet-5（种子文档 004 的代码与配方）
@@ -427,7 +429,8 @@ bands.check(blog_record)
 import collections
 import numpy as np
 
-X, y = next(iter(test_iter))
+ctx = d2l.try_gpu()
+X, y = (a.as_in_context(ctx) for a in next(iter(test_iter)))
 F6 = X
 for name, layer in net._children.items():  # RBF 层之前的各层，与 LeNet5.hybrid_forward 相同
     if name == 'rbf_layer':
@@ -451,7 +454,7 @@ assert grad_max < 1e-10
 predictions = collections.Counter()
 labels = collections.Counter()
 for X, y in test_iter:
-    predictions.update(net(X).argmax(axis=1).astype('int64').asnumpy().tolist())
+    predictions.update(net(X.as_in_context(ctx)).argmax(axis=1).astype('int64').asnumpy().tolist())
     labels.update(y.asnumpy().tolist())
 print('整个测试集上预测的类别及次数:', dict(predictions))
 (only_class, _), = predictions.items()
@@ -472,7 +475,7 @@ assert len(predictions) == 1 and blog_record.test_acc == share
 #   重叠。论文版 LeNet-5 在两个框架之间的种子范围重叠（已断言）。
 # - **差距来自训练，而不是结构——这是推测，这里没有按论文的方法训练来验证。** 这里的参数更新
 #   次数只是论文的零头（上面打印的两个数），论文还用随机对角 Levenberg–Marquardt 给每个
-#   参数自己的步长。学习率也不能简单调大：同一种子下 lr 0.1 和 0.05 在第 1 轮就发散（损失超过
+#   参数自己的步长。学习率也不能简单调大：在这种 CPU 上，同一种子下 lr 0.1 和 0.05 在第 1 轮就发散（损失超过
 #   10，测试准确率停在瞎猜的水平）；一个可能的原因是论文版的输出是平方距离，训练初期梯度很大，
 #   这里没有单独测量。本次运行第 5 轮的测试准确率仍高于第 4 轮（已断言），`bands.json` 里两个
 #   框架的 10 个种子也都是这样（上面打印的计数 10 / 10）；多训练几轮可能还会变好，这里没有测。

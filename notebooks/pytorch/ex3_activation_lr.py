@@ -127,6 +127,7 @@ trainer = torch.optim.SGD(net.parameters(), lr=0.9)
 loss = nn.CrossEntropyLoss()
 steps = []
 for i, (X, y) in zip(range(60), steps_iter):
+    X, y = X.to(device), y.to(device)
     out, acts = X, []
     for layer in net:
         out = layer(out)
@@ -150,13 +151,18 @@ for i, (X, y) in zip(range(60), steps_iter):
 # %%
 first, worst, last = steps[0], max(steps, key=lambda s: s['grad_norm']), steps[-1]
 after = steps[worst['step']:]  # 梯度最大的那次更新之后的各步
-print(f"前 60 步里梯度范数最大的是第 {worst['step']} 步，超过第 1 步的 10 倍，这一步的损失高于 ln 10")
-assert worst['grad_norm'] > 10 * first['grad_norm'] and worst['loss'] > math.log(10)
-print('这一步的更新之后，conv1 的死单元比例至少增加 0.3，直到第 60 步都没有回到更新之前的水平')
-assert after[0]['dead'][0] - worst['dead'][0] >= 0.3
-assert min(s['dead'][0] for s in after) > worst['dead'][0]
-print('第 60 步时，四层的死单元比例都超过一半')
-assert min(last['dead']) > 0.5
+# 逐步的轨迹取决于数值细节（CPU 型号、GPU）：只在 bands.json 测量所用的那种 CPU 上断言
+if bands.has_reference(record, 'ex3-relu-lr0.9/torch'):
+    print(f"前 60 步里梯度范数最大的是第 {worst['step']} 步，超过第 1 步的 10 倍，这一步的损失高于 ln 10")
+    assert worst['grad_norm'] > 10 * first['grad_norm'] and worst['loss'] > math.log(10)
+    print('这一步的更新之后，conv1 的死单元比例至少增加 0.3，直到第 60 步都没有回到更新之前的水平')
+    assert after[0]['dead'][0] - worst['dead'][0] >= 0.3
+    assert min(s['dead'][0] for s in after) > worst['dead'][0]
+    print('第 60 步时，四层的死单元比例都超过一半')
+    assert min(last['dead']) > 0.5
+else:
+    print(f'这台机器（{record.device}，{record.host["cpu"]}）的数值与测量所用的 CPU 不同：'
+          f"梯度范数最大的是第 {worst['step']} 步；下面的叙述描述的是那种 CPU 上的运行")
 
 # %% [markdown]
 # 训练 5 轮后的网络（上面配方运行的 `relu_net`）：在整个测试集上找整层死亡的层（对全部 10000 张
@@ -169,6 +175,7 @@ assert min(last['dead']) > 0.5
 sums, conv1_grad, spread, total, n = None, 0.0, 0.0, 0.0, 0
 relu_net.train()
 for X, y in test_iter:
+    X, y = X.to(device), y.to(device)
     relu_net.zero_grad()
     out, acts = X, []
     for layer in relu_net:
@@ -183,11 +190,14 @@ for X, y in test_iter:
     total, n = total + l.item() * X.shape[0], n + X.shape[0]
 dead = [int((a == 0).sum()) / a.numel() for a in sums]
 whole = [name for name, d in zip(('conv1', 'conv2', 'fc1', 'fc2'), dead) if d == 1.0]
-assert whole and conv1_grad == 0.0 and spread == 0.0 and abs(total / n - math.log(10)) < 2e-3
-print('至少有一层对全部测试图像都输出 0（整层死亡）')
-print(f'第一层卷积权重梯度的最大绝对值（所有测试批量）: {conv1_grad}')
-print(f'不同测试图像的输出之间的最大差: {spread}')
-print(f'测试集平均 loss {total / n:.4f}；ln 10 = {math.log(10):.4f}')
+if record.test_acc == 0.1 or bands.has_reference(record, 'ex3-relu-lr0.9/torch'):  # 崩溃了的运行
+    assert whole and conv1_grad == 0.0 and spread == 0.0 and abs(total / n - math.log(10)) < 2e-3
+    print('至少有一层对全部测试图像都输出 0（整层死亡）')
+    print(f'第一层卷积权重梯度的最大绝对值（所有测试批量）: {conv1_grad}')
+    print(f'不同测试图像的输出之间的最大差: {spread}')
+    print(f'测试集平均 loss {total / n:.4f}；ln 10 = {math.log(10):.4f}')
+else:  # 别的数值细节下这次运行没有崩溃（见上）
+    print(f'这次运行没有崩溃（测试准确率 {record.test_acc:.4f}）；整层死亡的层: {whole}')
 
 # %% [markdown]
 # ## ReLU，学习率 0.01

@@ -126,7 +126,7 @@ LAYERS = ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']
 
 def weights(net):
     """每一层的权重（numpy 数组，形状 (输出, 输入[, 核高, 核宽])）。"""
-    return [p.detach().numpy() for name, p in net.named_parameters() if name.endswith('weight')]
+    return [p.detach().cpu().numpy() for name, p in net.named_parameters() if name.endswith('weight')]
 
 
 def fans(w):

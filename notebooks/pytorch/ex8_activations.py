@@ -99,7 +99,7 @@ X_test = torch.cat([X for X, _ in test_iter])
 y_test = torch.cat([y for _, y in test_iter])
 names = d2l.get_fashion_mnist_labels(range(10))
 picks = [int((y_test == names.index(c)).nonzero()[0]) for c in ('pullover', 'coat')]
-X = X_test[picks]
+X = X_test[picks].to(device)  # 网络在哪个设备上，输入就放到哪里
 net.eval()
 with torch.no_grad():
     probs = torch.softmax(net(X), dim=1)
