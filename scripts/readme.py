@@ -59,7 +59,8 @@ def _collapsed(record):
 def gpu_summary():
     """The PyTorch notebooks and two recipes on an H100 (results/gpu-h100), against this CPU."""
     log = (GPU / 'notebooks.log').read_text().splitlines()
-    machine = f'{log[1]}; {log[2]}'
+    machine = '; '.join(next(line for line in log if line.startswith(start))
+                        for start in ('NVIDIA', 'python '))
     walls = {}
     for line in log:  # the last run of each notebook counts
         match = NOTEBOOK_LINE.match(line)
@@ -108,6 +109,15 @@ def gpu_summary():
         per_epoch = statistics.mean(report.seconds_per_epoch(r) for r in mine)
         lines.append(f'| {recipe} | {[r.seed for r in mine]} | '
                      f'{bands.spread([r.test_acc for r in mine])} | {chance} | {per_epoch:.1f} |')
+    ex5 = report.load_records(str(GPU / 'ex5-runs.jsonl'))
+    lines += ['', "ex5 on the full data, 10 epochs, five seeds (the five runs of each net at once on the "
+              'one GPU, so s/epoch is shared):', '',
+              '| net | seeds | final test acc: mean ± sd [min, max] | s/epoch |', '|---|---|---|---|']
+    for recipe in ('ex5-window', 'ex5-channels', 'ex5-leaky', 'ex5-four-convs', 'ex5-extra-fc'):
+        mine = sorted((r for r in ex5 if r.recipe == recipe), key=lambda r: r.seed)
+        per_epoch = statistics.mean(report.seconds_per_epoch(r) for r in mine)
+        lines.append(f'| {recipe} | {len(mine)} | {bands.spread([r.test_acc for r in mine])} | '
+                     f'{per_epoch:.1f} |')
     return '\n'.join(lines)
 
 

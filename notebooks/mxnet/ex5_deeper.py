@@ -272,15 +272,126 @@ for backend in ('mxnet', 'torch'):
 assert not any(RANKED.values())  # 封顶配置下排不出先后（结论的第二条）
 
 # %% [markdown]
+# ## 完整数据
+#
+# 封顶配置排不出先后，所以五个网络又在完整数据上训练过（`scripts/measure_bands.py`，每次运行 1 个线程，
+# 两个运行同时占用这台机器的 2 个核；结果在 `d2l_compat/bands.json`）：
+#
+# - 2.1–2.3 的三个网络与 LeNet 代价相近：按配方训练 10 轮，每个框架 5 个种子（`--no-caps`，键 `…@full`）；
+# - 2.4/2.5 的两个网络每轮的代价高得多：只训练 2 轮，每个框架 2 个种子（`--caps max_epochs=2`，键
+#   `…@epochs2`）。
+#
+# 下面先列出两组各自的最终结果，再在相同的轮数（第 1、2 轮）上比较五个网络，并打印每轮的平均耗时。
+
+# %%
+import itertools
+
+FULL_KEYS = {name: 'full' if name in cheap else 'epochs2' for name in VARIANTS}
+bands.summary([f'{name}/{backend}@{FULL_KEYS[name]}' for backend in ('mxnet', 'torch')
+               for name in VARIANTS])
+print()
+CHEAP_OVERLAP = {}
+for backend in ('mxnet', 'torch'):
+    pairs = [bands.Comparison(f'{a}/{backend}@full', f'{b}/{backend}@full', 'test_acc')
+             for a, b in itertools.combinations(cheap, 2)]
+    CHEAP_OVERLAP[backend] = all(c.overlap for c in pairs)
+    print(f'{backend}: 10 轮后 {", ".join(cheap)} 两两的种子范围都重叠: {CHEAP_OVERLAP[backend]}')
+assert all(CHEAP_OVERLAP.values())  # 按配方训练 10 轮，三个便宜的网络分不出高下
+
+# %%
+def full_runs(name, backend):
+    return bands.load()['bands'][bands._resolve(f'{name}/{backend}@{FULL_KEYS[name]}')]['runs']
+
+
+def at_epoch(runs, k):
+    return [run['epochs'][k - 1]['test_acc'] for run in runs]
+
+
+SAME_EPOCHS = {}
+for backend in ('mxnet', 'torch'):
+    print(f'{backend}: 第 1、2 轮的测试准确率（均值 [最小, 最大]）与每轮平均耗时')
+    for name in VARIANTS:
+        runs = full_runs(name, backend)
+        cells = [f'{statistics.mean(at_epoch(runs, k)):.4f} [{min(at_epoch(runs, k)):.4f}, '
+                 f'{max(at_epoch(runs, k)):.4f}]' for k in (1, 2)]
+        seconds = statistics.mean(run['seconds_per_epoch'] for run in runs)
+        SAME_EPOCHS[name, backend] = (at_epoch(runs, 2), seconds)
+        print(f'  {name:<15} 种子 {len(runs)}  第 1 轮 {cells[0]}  第 2 轮 {cells[1]}  '
+              f'{seconds:6.1f} s/轮')
+    cheap_s = [SAME_EPOCHS[name, backend][1] for name in cheap]
+    costly_s = [SAME_EPOCHS[name, backend][1] for name in costly]
+    print(f'  2.4/2.5 每轮的耗时是 2.1–2.3 的 {min(costly_s) / max(cheap_s):.0f}–'
+          f'{max(costly_s) / min(cheap_s):.0f} 倍')
+
+# %% [markdown]
+# 两组的轮数不同，所以只在第 2 轮上把五个网络放在一起比：每个框架上第 2 轮平均测试准确率最高的网络，
+# 以及它的种子范围与其余每个网络是否重叠。
+
+# %%
+RANKED_FULL = {}
+for backend in ('mxnet', 'torch'):
+    means = {name: statistics.mean(SAME_EPOCHS[name, backend][0]) for name in VARIANTS}
+    order = sorted(means, key=means.get, reverse=True)
+    best = order[0]
+    overlaps = [name for name in order[1:]
+                if min(SAME_EPOCHS[best, backend][0]) <= max(SAME_EPOCHS[name, backend][0])]
+    RANKED_FULL[backend] = (order, overlaps)
+    print(f'{backend}: 第 2 轮平均测试准确率从高到低 ' + ' > '.join(order))
+    print(f'{backend}: {best} 最差的种子 {min(SAME_EPOCHS[best, backend][0]):.4f}；种子范围与它重叠的: '
+          f'{", ".join(overlaps) if overlaps else "没有"}')
+# 结论里的说法：MXNet 上第 2 轮最高的网络与其余四个都重叠；PyTorch 上最高的高于三个便宜网络的每个种子
+assert len(RANKED_FULL['mxnet'][1]) == 4
+assert RANKED_FULL['torch'][0][0] in costly and set(RANKED_FULL['torch'][1]) <= set(costly)
+
+# %% [markdown]
+# ## 完整数据、完整配方：在一块 GPU 上（只有 PyTorch）
+#
+# 2.4/2.5 的两个网络在这台 CPU 上训练满 10 轮太贵。在一块借来的 NVIDIA H100 上，五个网络都按配方在完整
+# 数据上训练了 10 轮，各 5 个种子（`python scripts/recipes.py NET torch SEED`，记录在
+# `results/gpu-h100/ex5-runs.jsonl`；同一个网络的 5 个运行同时占用那块 GPU）。那台机器上没有 MXNet，
+# 所以 MXNet 笔记本打印的也是这同一份 PyTorch 记录。
+
+# %%
+import pathlib
+
+from d2l_compat.core import load_records
+
+GPU_RUNS = pathlib.Path(bands.__file__).resolve().parents[1] / 'results' / 'gpu-h100' / 'ex5-runs.jsonl'
+GPU_ACC = {name: [r.test_acc for r in load_records(str(GPU_RUNS)) if r.recipe == name]
+           for name in VARIANTS}
+for name, accs in GPU_ACC.items():
+    print(f'{name:<15} 种子 {len(accs)}  最终测试准确率 {bands.spread(accs)}')
+gpu_means = {name: statistics.mean(accs) for name, accs in GPU_ACC.items()}
+gpu_best = max(gpu_means, key=gpu_means.get)
+gpu_overlaps = [name for name in VARIANTS if name != gpu_best
+                and min(GPU_ACC[gpu_best]) <= max(GPU_ACC[name])]
+print(f'平均最高的是 {gpu_best}；种子范围与它重叠的: {", ".join(gpu_overlaps) or "没有"}')
+assert gpu_best in costly and len(gpu_overlaps) == 4  # 均值最高的是重网络之一，但与其余四个都重叠
+
+# %% [markdown]
 # ## 结论
 #
-# - **代价。** 上面打印的两组：2.1–2.3 的三个网络参数 51,370–63,654（LeNet 61,706），乘加不到 LeNet 的
-#   3 倍；2.4/2.5 的四层卷积网络参数 6,944,778 和 6,976,394，乘加是 LeNet 的 224.4 和 224.5 倍（见参数与
-#   乘加的表）。乘加最多的这两个网络是本笔记本封顶运行的原因。
-# - **准确率在这个配置下选不出最好的网络。** 两个框架上 5 个种子平均测试准确率最高的都是
-#   `ex5-extra-fc`（MXNet 0.3639，PyTorch 0.3133），但它的种子范围在 MXNet 上与 2 个、在 PyTorch 上
-#   与 4 个别的网络重叠（上面打印，并已断言不是与其余都不重叠）。博客说这些改动能“提高准确性”，
-#   这在封顶配置下既不能证实也不能否定；本笔记本没有做完整训练。
-# - **LeakyReLU 与 ReLU 的平均最终损失几乎相同。** `ex5-leaky` 与 `ex5-window` 只差激活函数，两个框架
-#   上 5 个种子的平均最终损失之差都是 +0.0002，小于 0.001（上面打印，并已断言）。这只比较了损失；
+# 问题是“哪个网络更好、代价多大”。答案分三层，每一层都来自上面打印的数：
+#
+# - **代价。** 2.1–2.3 的三个网络参数 51,370–63,654（LeNet 61,706），乘加不到 LeNet 的 3 倍；2.4/2.5 的
+#   四层卷积网络参数 6,944,778 和 6,976,394，乘加是 LeNet 的 224.4 和 224.5 倍（参数与乘加的表）。在这台
+#   CPU 上（每个运行 1 个线程、两个运行同时占用 2 个核），2.4/2.5 每轮的耗时是 2.1–2.3 的 19–37 倍
+#   （MXNet）和 37–61 倍（PyTorch）（“完整数据”一节打印）。
+# - **按配方训练 10 轮，三个便宜的网络分不出高下。** 完整数据、每个框架 5 个种子，`ex5-window`、
+#   `ex5-channels`、`ex5-leaky` 的平均测试准确率在 MXNet 上是 0.8605–0.8632、PyTorch 上是 0.8556–0.8650，
+#   两两的种子范围都重叠（打印并断言）。
+# - **同样训练 2 轮，重的网络领先，但证据弱。** 第 2 轮的平均测试准确率两个框架上最高的都是重网络
+#   （MXNet `ex5-four-convs` 0.8190，PyTorch `ex5-extra-fc` 0.8234）。在 PyTorch 上它的两个种子都高于三个
+#   便宜网络的每个种子；在 MXNet 上它的范围与其余四个网络都重叠（打印并断言）。重网络每个框架只有
+#   2 个种子，这只是一个倾向。
+# - **按配方训练满 10 轮（只在 GPU 上、只有 PyTorch），仍然排不出先后。** 平均最高的是 `ex5-extra-fc`
+#   （0.8833，`ex5-four-convs` 0.8793，三个便宜网络 0.8538–0.8670），但它 5 个种子的范围与其余四个网络
+#   都重叠（打印并断言）；两个重网络的种子之间差得也最多（sd 0.0291、0.0306）。
+# - **所以：** 5 个种子看不出哪个网络在完整训练后更好；重网络的平均值高 0.01–0.03，代价是每轮几十倍的
+#   CPU 时间。博客说这些改动能“提高准确性”，在这里的种子数下没有得到证实。
+# - **封顶配置（`make test` 重放的那部分）也选不出最好的网络。** 两个框架上 5 个种子平均测试准确率最高的
+#   都是 `ex5-extra-fc`（MXNet 0.3639，PyTorch 0.3133），但它的种子范围在 MXNet 上与 2 个、在 PyTorch 上
+#   与 4 个别的网络重叠（上面打印，并已断言不是与其余都不重叠）。
+# - **LeakyReLU 与 ReLU 的平均最终损失几乎相同（封顶配置）。** `ex5-leaky` 与 `ex5-window` 只差激活函数，
+#   两个框架上 5 个种子的平均最终损失之差都是 +0.0002，小于 0.001（上面打印，并已断言）。这只比较了损失；
 #   原因（例如负半轴斜率 0.01 在这么短的训练里作用多大）这里没有测。

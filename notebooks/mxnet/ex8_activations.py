@@ -96,12 +96,13 @@ probs = nd.softmax(net(X), axis=1).asnumpy()
 print(f'每行一个类别；两列依次是测试集第 {picks[0]} 张（pullover）和第 {picks[1]} 张（coat）的概率')
 for j, name in enumerate(names):
     print(f'{name:<12}' + ''.join(f'  p={float(p[j]):.4f}' for p in probs))
-predicted = []
+predicted, ranks = [], {}
 for i, label, p in zip(picks, ('pullover', 'coat'), probs):
     order = sorted(range(10), key=lambda j: -float(p[j]))  # 类别按概率从大到小
     predicted.append(names[order[0]])
+    ranks[label] = order.index(names.index(label)) + 1
     print(f'测试集第 {i} 张（标签 {label}）：预测为 {names[order[0]]}，其次是 {names[order[1]]}；'
-          f'{label} 的概率排第 {order.index(names.index(label)) + 1}')
+          f'{label} 的概率排第 {ranks[label]}')
 
 # %% [markdown]
 # ## 两层的激活
@@ -162,6 +163,7 @@ show_maps(to_numpy(layer2), 'layer 2: pool + conv2 + sigmoid, 16 channels (8x8)'
 # 下面结论里的每一句定性说法都由这里的断言检查
 coat_probs = probs[1]
 assert predicted[0] == 'pullover'                  # 套头衫认对了
+assert ranks['coat'] == 3                          # coat 只排第 3
 assert predicted[1] == 'pullover'                  # 外套被认成了套头衫
 assert abs(float(coat_probs[names.index('pullover')])
            - float(coat_probs[names.index('shirt')])) < 0.01  # shirt 与 pullover 几乎一样

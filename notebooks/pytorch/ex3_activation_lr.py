@@ -266,7 +266,8 @@ assert all(sweep['sigmoid', lr] == 0.1 for lr in lrs if lr <= 0.1)    # lr ≤ 0
 small = [lr for lr in lrs if lr <= 0.1]
 assert all(sweep['relu', lr] > 0.7 for lr in small)                   # ReLU 在小学习率下正常训练
 assert sweep['relu', 0.1] > sweep['sigmoid', best_sigmoid]             # lr 0.1 的 ReLU 好过 sigmoid 的最好结果
-assert sweep['relu', 0.9] == 0.1                                      # lr 0.9 时崩溃
+# lr 0.9 时崩溃：只在测过的 CPU 上断言（别的数值细节下同一种子可能不崩溃，见 README 的 GPU 一节）
+assert sweep['relu', 0.9] == 0.1 or not bands.has_reference(record, 'ex3-relu-lr0.9/torch')
 assert all(n == 5 for n in n_collapsed.values())                      # 5 个种子全部崩溃
 for b in ('mxnet', 'torch'):
     assert relu_vs_sigmoid[b].overlap                                 # ReLU + lr 0.01 与 sigmoid + lr 0.9 相当
@@ -278,7 +279,7 @@ for b in ('mxnet', 'torch'):
 #   附近），与种子文档 000 一致；`bands.json` 里两个框架各 5 个种子也全部崩溃（上面打印的测试准确率）。
 #   ReLU + lr 0.01 正常训练，与 sigmoid + lr 0.9 相当：两个框架上两者 5 个种子的测试准确率范围都相互
 #   重叠（上面打印的比较）。
-# - **原因**（看上面打印的数字）：前 10 步里，第 4 步的梯度范数升到 3.46，第 5 步达到 13.93（第 1 步只有
+# - **原因**（看上面打印的数字；逐步的数字只属于这次运行和这种 CPU，见上文）：前 10 步里，第 4 步的梯度范数升到 3.46，第 5 步达到 13.93（第 1 步只有
 #   0.76），损失升到 4.03；这一次 lr 0.9 的更新之后，第 6 步 conv1 的死单元比例从 0.19 跳到 0.69，其余
 #   三层也一起上升。摘要显示这正是 60 步里梯度最大的一步：它之后 conv1 的死单元比例直到第 60 步都没有
 #   回到更新之前的水平，第 60 步时四层都有一半以上的单元是死的。
@@ -289,6 +290,7 @@ for b in ('mxnet', 'torch'):
 # - **扫描**（种子 0，5 轮，单次运行，见上面打印的测试准确率）：sigmoid 在 lr ≤ 0.1 时 5 轮内什么也没学到
 #   （测试准确率都是 0.1，等于瞎猜），5 个学习率里 0.9 最好；ReLU 在 lr ≤ 0.1 时都正常训练，lr 0.1 的 ReLU
 #   已经好过 sigmoid 的最好结果，到 0.9 则崩溃。sigmoid 最好的学习率正是 ReLU 崩溃的学习率，而 ReLU 训练
-#   得好的小学习率上 sigmoid 学不动：换激活函数时必须同时调学习率。lr 0.3 的 ReLU 这一格不作结论：
+#   得好的小学习率（≤ 0.1）上 sigmoid 学不动：一个激活函数的最佳学习率不能直接搬给另一个；5 个学习率里
+#   只有 lr 0.3 两者都在训练（上面打印）。lr 0.3 的 ReLU 这一格不作更多结论：
 #   它是单次运行，没有测各种子的区间；上面的逐步诊断只看了 lr 0.9，说明不了 lr 0.3 会不会同样被一次大的
 #   更新推向崩溃。

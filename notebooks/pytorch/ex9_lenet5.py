@@ -244,6 +244,8 @@ for name, index in zip(PAPER, [0, 2, 4, 6, 8, 11]):
     print(f'{name}: {trainable(net[index]):>6}  论文 {PAPER[name]:>6}')
 print('合计:', sum(trainable(net[i]) for i in [0, 2, 4, 6, 8, 11]), ' 论文 60000')
 print('C3 若连接全部 6 张 S2 特征图:', 16 * 6 * 25 + 16)
+assert [trainable(net[i]) for i in [0, 2, 4, 6, 8, 11]] == list(PAPER.values())  # 逐层与论文相同
+assert sum(PAPER.values()) == 60000 and PAPER['C3'] < 16 * 6 * 25 + 16
 
 # %% [markdown]
 # ## 论文的初始化
@@ -306,6 +308,7 @@ bands.summary(['ex9-lenet5/mxnet', 'ex9-lenet5/torch', 'ex7-mnist-lenet/mxnet',
 for b in ('mxnet', 'torch'):
     c = bands.compare(f'ex9-lenet5/{b}', f'ex7-mnist-lenet/{b}')
     assert c.diff < 0
+    assert c.overlap == (b == 'mxnet')  # 范围：MXNet 重叠，PyTorch 不重叠（结论里的说法）
 c = bands.compare('ex9-lenet5/mxnet', 'ex9-lenet5/torch')
 assert c.overlap
 print(f'参数更新次数：本笔记本 5 轮 × {len(train_iter)} 个批次 = {5 * len(train_iter)}；'
@@ -317,7 +320,7 @@ print(f'参数更新次数：本笔记本 5 轮 × {len(train_iter)} 个批次 =
 # 一次试跑（不是配方，不检查条带）：同一个种子、同样的初始化和批次，只把学习率换成 0.1 或 0.05，
 # 训练 1 轮。为了让输出不随线程数变化，只打印第 1 轮的训练损失是否超过 10、测试准确率是否还在
 # 瞎猜的水平（低于 0.15）；在 `bands.json` 测量所用的那种 CPU 上断言两者都成立（别的 CPU 或
-# GPU 的数值细节不同，这一轮可能不发散，见 README 的 GPU 一节）。
+# GPU 的数值细节不同，结果可能不同）。
 
 # %%
 import contextlib
@@ -461,7 +464,7 @@ assert len(predictions) == 1 and blog_record.test_acc == share
 # - **博客的配方学不起来。** 两个框架上它都满足断言 stays-at-chance：没有一轮的损失低于
 #   ln 10 − 0.001。上面打印的数说明原因：F6 的 84 个 sigmoid 输出在 (0, 1) 之间，而中心是标准
 #   正态的，84 维的平方距离因此很大（上面打印的范围），RBF 输出只有 e 的负几十次方。这 10 个几乎
-#   为零的数当作 logits，softmax 后 10 个类别的概率都约等于 0.1，损失就是 ln 10（训练中打印的每个
+#   为零的数当作 logits，彼此几乎相等，损失就是 ln 10（训练中打印的每个
 #   损失都是 2.302585）；梯度要乘上 RBF 输出本身，所以小到可以忽略（上面打印：一个批次上所有参数的
 #   最大梯度绝对值小于 1e-10），参数几乎不动。网络对整个测试集都预测同一个类别 4（上面打印的
 #   平方距离里类别 4 的最小），测试准确率就等于类别 4 在测试集中的比例 0.0982（已断言）。
