@@ -66,7 +66,8 @@ def gpu_summary():
         match = NOTEBOOK_LINE.match(line)
         if match:
             walls[match.group(1)] = (float(match.group(2)), bool(match.group(3)))
-    runs = report.latest_by_recipe(report.load_records(str(GPU / 'notebook-runs.jsonl')))
+    notebook_runs = report.load_records(str(GPU / 'notebook-runs.jsonl'))
+    runs = report.latest_by_recipe(notebook_runs)
     cpu = report.latest_by_recipe(report.load_records(str(ROOT / 'results' / 'runs.jsonl')))
     lines = [f'Machine: {machine}. PyTorch only: the machine has no MXNet, and MXNet 1.9.1 needs '
              'numpy < 1.24, which has no build for its Python 3.12. Notebooks run by '
@@ -88,7 +89,7 @@ def gpu_summary():
     trials = report.load_records(str(GPU / 'recipe-runs.jsonl'))
     relu = sorted((r for r in trials if r.recipe == 'ex3-relu-lr0.9'), key=lambda r: r.seed)
     relu_cpu = bands.load()['bands']['ex3-relu-lr0.9/torch']['runs']
-    seed0 = sorted((r for r in report.load_records(str(GPU / 'notebook-runs.jsonl')) + relu
+    seed0 = sorted((r for r in notebook_runs + relu
                     if r.recipe == 'ex3-relu-lr0.9' and r.seed == 0), key=report._when)
     lines += ['', f'ex3-relu-lr0.9 (ReLU, lr 0.9): seeds that collapse on the GPU '
               f'{sum(map(_collapsed, relu))} of {len(relu)} (collapsed: '
