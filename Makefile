@@ -79,8 +79,10 @@ test: $(STAMP)
 	$(PY) -m pytest notebooks/compare.ipynb $(NBVAL) || status=1; \
 	exit $$status
 
+# Speed (results/bench.json), then the README's tables rendered from it.
 bench: $(STAMP)
 	$(PY) scripts/bench.py
+	$(PY) scripts/readme.py
 
 # As root (containers, course machines) Jupyter refuses to start without --allow-root; a port
 # already in use makes it try the next ones.

@@ -15,15 +15,33 @@ class Animator:
                  ylim=None, xscale='linear', yscale='linear',
                  fmts=('-', 'm--', 'g-.', 'r:'), nrows=1, ncols=1,
                  figsize=(3.5, 2.5)):
-        from matplotlib.figure import Figure  # no pyplot: nothing global, nothing shown twice
-
-        self.fig = Figure(figsize=figsize)
-        axes = self.fig.subplots(nrows, ncols)
-        self.axes = [axes] if nrows * ncols == 1 else list(axes.flat)
+        self._layout = (figsize, nrows, ncols)
+        self._fig = self._axes = None
         self._labels = (xlabel, ylabel, xlim, ylim, xscale, yscale, legend or [])
         self.X, self.Y, self.fmts = None, None, fmts
         self.mode = config.animator_mode()
         self._handle = None
+
+    # The figure is made when first used: headless runs ('off') never import matplotlib,
+    # whose first import would otherwise be charged to the training run.
+    @property
+    def fig(self):
+        self._make_figure()
+        return self._fig
+
+    @property
+    def axes(self):
+        self._make_figure()
+        return self._axes
+
+    def _make_figure(self):
+        if self._fig is None:
+            from matplotlib.figure import Figure  # no pyplot: nothing global, nothing shown twice
+
+            figsize, nrows, ncols = self._layout
+            fig = Figure(figsize=figsize)
+            axes = fig.subplots(nrows, ncols)
+            self._fig, self._axes = fig, [axes] if nrows * ncols == 1 else list(axes.flat)
 
     def _config_axes(self):
         xlabel, ylabel, xlim, ylim, xscale, yscale, legend = self._labels

@@ -7,6 +7,7 @@ A generated block sits between ``<!-- generated: NAME -->`` and ``<!-- end gener
 everything else in the README is written by hand, and quotes no measured number.
 """
 import argparse
+import json
 import pathlib
 import re
 import statistics
@@ -16,6 +17,7 @@ from d2l_compat import bands, report
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'scripts'))
+import bench  # noqa: E402
 import recipes  # noqa: E402
 
 BLOCK = re.compile(r'(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->)', re.S)
@@ -122,7 +124,13 @@ def gpu_summary():
     return '\n'.join(lines)
 
 
-GENERATORS = {'bands': bands_table, 'samestart': samestart_summary, 'gpu': gpu_summary}
+def bench_tables():
+    """The last `make bench` (results/bench.json), rendered as the bench prints it."""
+    return bench.render(json.loads((ROOT / 'results' / 'bench.json').read_text()))
+
+
+GENERATORS = {'bands': bands_table, 'samestart': samestart_summary, 'gpu': gpu_summary,
+              'bench': bench_tables}
 
 
 def render(text):

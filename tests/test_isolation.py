@@ -1,5 +1,6 @@
 """Importing a backend loads only its framework and changes nothing else a user can observe."""
 import json
+import os
 import subprocess
 import sys
 
@@ -53,7 +54,27 @@ def test_mxnet_engine_is_left_to_mxnet():
     code = ('import os\nfrom d2l_compat import mxnet as d2l\nimport json\n'
             'print(json.dumps(os.environ.get("MXNET_ENGINE_TYPE")))')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         check=True, env={k: v for k, v in __import__('os').environ.items()
+                         check=True, env={k: v for k, v in os.environ.items()
                                           if k != 'MXNET_ENGINE_TYPE'})
     assert json.loads(out.stdout.strip().splitlines()[-1]) is None
     assert 'NaiveEngine' not in out.stderr
+
+
+# The smallest net each backend trains (MXNet: Gluon infers the input size).
+NET = {'mxnet': 'from mxnet.gluon import nn\nnet = nn.Sequential()\nnet.add(nn.Dense(10))\n',
+       'torch': 'from torch import nn\nnet = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\n'}
+
+
+@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
+def test_a_headless_train_ch6_never_imports_matplotlib(backend):
+    """matplotlib's first import would be charged to the run; with 'off' nothing is drawn."""
+    code = (f'import json, sys\nimport numpy as np\nfrom d2l_compat import {backend} as d2l\n'
+            'images = np.random.default_rng(0).integers(0, 256, (64, 28, 28), dtype=np.uint8)\n'
+            'train = d2l.DataLoader(images, np.arange(64) % 10, 32, shuffle=True)\n'
+            + NET[backend] +
+            'd2l.train_ch6(net, train, train, 1, 0.1, d2l.cpu())\n'
+            'print(json.dumps("matplotlib" in sys.modules))')
+    env = {**os.environ, 'D2L_ANIMATOR': 'off'}
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) is False

@@ -14,5 +14,5 @@ def test_generated_blocks_are_up_to_date():
 
 def test_generated_blocks_exist():
     text = (ROOT / 'README.md').read_text()
-    for name in ('bands', 'samestart'):
+    for name in ('bands', 'samestart', 'gpu', 'bench'):
         assert f'<!-- generated: {name} -->' in text
