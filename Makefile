@@ -64,19 +64,29 @@ compare: $(STAMP)
 # compared after tests/sanitize.cfg); notebooks that run under caps (recipes.CAPPED) get the
 # caps their outputs and bands were made with; last, the comparison notebook, built from the
 # records of this very run. Every notebook runs even after a failure; the target fails if any
-# did. LANES=1: one at a time, threads as the shim's policy chooses.
+# did. LANES=1: one at a time, threads as the shim's policy chooses. First, scripts/numerics.py
+# asks whether this machine reproduces the measured runs digit for digit; where it does not
+# (another instruction set), runs are held to their bands (D2L_NUMERICS=other) and the
+# notebooks' printed numbers are not compared (--nbval-lax): every cell still runs and every
+# check in it still raises.
 test: $(STAMP)
 	@mkdir -p build
 	rm -f build/test-runs.jsonl
-	set -e; full=""; capped=""; \
+	set -e; full=""; capped=""; lax=""; \
 	for nb in $(BACKEND_NOTEBOOKS); do \
 	    if [ -n "$$($(CAPS_FOR) $$nb)" ]; then capped="$$capped $$nb"; else full="$$full $$nb"; fi; \
 	done; \
+	numerics=$$($(PY) scripts/numerics.py); \
+	if [ "$$numerics" = other ]; then \
+	    echo "make test: this machine does not reproduce the measured runs (above): runs are held" \
+	         "to their bands only (D2L_NUMERICS=other), notebooks replay with --nbval-lax"; \
+	    export D2L_NUMERICS=other; lax=--nbval-lax; \
+	fi; \
 	export D2L_RESULTS=$(CURDIR)/build/test-runs.jsonl D2L_ANIMATOR=final $(LANE_ENV); status=0; \
-	$(PY) -m pytest tests $$full $(NBVAL) $(XDIST) || status=1; \
+	$(PY) -m pytest tests $$full $(NBVAL) $$lax $(XDIST) || status=1; \
 	printf '%s\n' $$capped | xargs -P $(LANES) -I NB sh -c \
-	    'env $$($(CAPS_FOR) NB) $(PY) -m pytest NB $(NBVAL)' || status=1; \
-	$(PY) -m pytest notebooks/compare.ipynb $(NBVAL) || status=1; \
+	    'env $$($(CAPS_FOR) NB) $(PY) -m pytest NB $(NBVAL) '"$$lax" || status=1; \
+	$(PY) -m pytest notebooks/compare.ipynb $(NBVAL) $$lax || status=1; \
 	exit $$status
 
 # Speed (results/bench.json), then the README's tables rendered from it.

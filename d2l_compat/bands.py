@@ -11,13 +11,16 @@ Each recipe and backend has, in ``bands.json`` (written by ``scripts/measure_ban
 
 ``check(record)`` holds a run to its same-seed reference (when one was measured on this kind
 of CPU) and to its band or claim, prints each comparison, and raises if one fails; a claim
-that fails on numerics nobody measured (another CPU model, a GPU) is printed and warned.
+that fails on numerics nobody measured (another CPU model, a GPU, or a machine that
+``D2L_NUMERICS=other`` says does not reproduce the measured runs) is printed and warned.
 """
 import json
 import math
 import os
 import statistics
 import warnings
+
+from . import config
 
 BANDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bands.json')
 METRICS = ('loss', 'train_acc', 'test_acc')
@@ -32,7 +35,7 @@ class OutOfBandError(AssertionError):
 
 
 class ClaimWarning(UserWarning):
-    """A claim failed for a run whose numerics (CPU model, GPU) were never measured."""
+    """A claim failed for a run whose numerics (CPU, GPU) were never measured."""
 
 
 def _claim_collapses(record):
@@ -78,11 +81,10 @@ def load(path=None):
 
 def key_for(recipe, backend, capped=None):
     """'recipe/backend' on the full data, 'recipe/backend@profile' under caps (config.profile)."""
-    from .config import profile
     if not recipe:
         raise ValueError('this run has no recipe name, so it has no band; pass recipe= to the '
                          'trainer (or to d2l.recorded)')
-    name = profile(capped)
+    name = config.profile(capped)
     return f'{recipe}/{backend}' + ('' if name == 'full' else f'@{name}')
 
 
@@ -111,8 +113,9 @@ def on_cpu(record):
 
 
 def reference_for(entry, record):
-    """The measured run of the record's seed on this CPU (same thread count if there is one)."""
-    if record.seed is None or not on_cpu(record):
+    """The measured run of the record's seed on this CPU (same thread count if there is one);
+    None on a GPU, or where D2L_NUMERICS=other says this machine computes other digits."""
+    if record.seed is None or not on_cpu(record) or config.other_numerics():
         return None
     mine = numerics(record.host)
     same_cpu = [run for run in entry.get('runs', []) + entry.get('references', [])
@@ -131,7 +134,9 @@ def _check_reference(key, entry, record, failures):
     reference = reference_for(entry, record)
     where = f"seed {record.seed}, {record.host.get('threads')} thread(s)"
     if reference is None:
-        print(f"{key}: no same-seed reference for {where} on {record.host.get('cpu')}; "
+        why = (' (D2L_NUMERICS=other: this machine does not reproduce the measured runs)'
+               if config.other_numerics() else '')
+        print(f"{key}: no same-seed reference for {where} on {record.host.get('cpu')}{why}; "
               'band only')
         return
     print(f"{key}: same-seed reference ({where}; measured with "

@@ -100,6 +100,24 @@ def test_a_failed_claim_raises_on_the_measured_cpu_and_is_warned_elsewhere(capsy
         assert 'no same-seed reference' in capsys.readouterr().out
 
 
+def test_a_machine_that_computes_other_digits_is_held_to_bands_only(monkeypatch, capsys):
+    """D2L_NUMERICS=other (scripts/numerics.py's verdict): the CPU's model name matches the
+    measured runs', but the machine does not reproduce them, so no same-seed reference."""
+    key = 'ex3-relu-lr0.9/torch'
+    assert bands.has_reference(record_from(seed0(key), key), key)
+    monkeypatch.setenv('D2L_NUMERICS', 'other')
+    assert not bands.has_reference(record_from(seed0(key), key), key)
+    with pytest.warns(bands.ClaimWarning, match='other numerics, reported, not raised'):
+        bands.check(record_from(seed0(key), key, test_acc=0.8144, loss=0.5))
+    assert 'D2L_NUMERICS=other' in capsys.readouterr().out
+    band_key = 'lenet-v2/torch'  # a band still raises there
+    with pytest.raises(bands.OutOfBandError, match='not in'):
+        bands.check(record_from(seed0(band_key), band_key, test_acc=0.5))
+    monkeypatch.setenv('D2L_NUMERICS', 'sometimes')
+    with pytest.raises(ValueError, match='D2L_NUMERICS'):
+        bands.check(record_from(seed0(band_key), band_key))
+
+
 def test_claims_hold_for_what_they_claim_and_fail_for_a_trained_net():
     def record(losses, test_acc):
         r = core.RunRecord('mxnet', 'train_ch5', 'cpu', 'x')
