@@ -126,7 +126,8 @@ def reference_for(entry, record):
 
 def has_reference(record, key, path=None):
     """Whether ``key`` has a measured run of the record's seed on this CPU model (and the
-    record trained on a CPU): where chaotic outcomes are known to repeat."""
+    record trained on a CPU, and D2L_NUMERICS does not say 'other'): where chaotic outcomes
+    are known to repeat."""
     return reference_for(load(path)['bands'][_resolve(key)], record) is not None
 
 
@@ -178,9 +179,12 @@ def _check_band_or_claim(key, entry, record, failures):
             # the CPU model in bands.json; other numerics may land elsewhere, so say so loudly
             # and go on, where on the measured CPU the same failure is a regression.
             measured = sorted({run['host'].get('cpu') for run in entry['runs']})
+            other = (' on a machine that D2L_NUMERICS=other says computes other digits'
+                     if config.other_numerics() else '')
             message = (f"{key}: claim '{claim}' fails ({text}), but it was measured on "
                        f"{', '.join(measured)} (CPU) and this run trained on {record.device} "
-                       f"with {record.host.get('cpu')}: other numerics, reported, not raised")
+                       f"with {record.host.get('cpu')}{other}: other numerics, reported, "
+                       'not raised')
             print(message)
             warnings.warn(message, ClaimWarning, stacklevel=3)
             return

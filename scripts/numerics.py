@@ -1,20 +1,32 @@
-"""Does this machine reproduce the measured runs in bands.json digit for digit?
+"""Does this machine compute the measured runs' digits, or those of a known other machine?
 
-    python scripts/numerics.py        explains on stderr; prints 'measured' or 'other' last
+    python scripts/numerics.py            explains on stderr; prints 'measured' or 'other' last
+    python scripts/numerics.py --record   add this machine's probe digits to results/numerics.json
 
 The same-seed references, the claims about chaotic outcomes and the notebooks' committed
 outputs were made on one kind of machine. A CPU with another instruction set runs other
 oneDNN kernels, which add the same numbers in another order: the same seeded run ends a few
 digits away, and a chaotic recipe (ex3's collapse) somewhere else. The CPU's model name does
 not tell (two such machines here both say "AMD EPYC"), so this asks the machine itself: one
-capped run per backend (PROBE at its test profile, seed 0, one thread, a few seconds) must
-equal its measured one-thread run in every epoch's loss, train acc and test acc.
-`make test` reads the verdict: on 'other' it sets D2L_NUMERICS=other (runs are held to their
-bands; claims and the notebooks' CPU-specific asserts are reported, not raised) and replays
-the notebooks without comparing their printed numbers (nbval --nbval-lax).
+capped run per backend (PROBE at its test profile, seed 0, one thread, a few seconds), with
+every epoch's loss, train acc and test acc compared to the last digit:
+
+- equal to the measured one-thread run in bands.json: 'measured';
+- equal to the digits recorded for a known other machine (results/numerics.json): 'other';
+  `make test` then sets D2L_NUMERICS=other (runs held to their bands; claims and the
+  notebooks' CPU-specific asserts reported, not raised) and replays the notebooks with
+  nbval --nbval-lax;
+- neither: exit 1. Either the code now computes other digits (a regression on the measured
+  machine) or this is a new kind of machine: record it with --record, after checking that the
+  code did not change what it computes.
+
+So a change that moves the digits fails here instead of quietly weakening `make test`.
 """
+import argparse
+import datetime
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -23,7 +35,9 @@ import recipes
 from d2l_compat import bands, core
 
 PROBE, SEED = 'ex5-window', 0
+BACKENDS = ('mxnet', 'torch')
 HERE = os.path.dirname(os.path.abspath(__file__))
+KNOWN = pathlib.Path(HERE).parent / 'results' / 'numerics.json'
 
 
 def probe_env(caps):
@@ -45,29 +59,18 @@ def measured_run(backend, caps):
     return runs[0]
 
 
-def differences(epochs, measured):
-    """Where a run's epochs differ from the measured run's (empty: equal to the last digit)."""
-    if len(epochs) != len(measured['epochs']):
-        return [f"{len(epochs)} epochs, measured {len(measured['epochs'])}"]
-    return [f'epoch {number} {metric} {mine[metric]!r}, measured {theirs[metric]!r}'
-            for number, (mine, theirs) in enumerate(zip(epochs, measured['epochs']), 1)
+def epochs_of(run):
+    """A run's per-epoch loss, train acc and test acc: what the probe compares."""
+    return [{metric: epoch[metric] for metric in bands.METRICS} for epoch in run['epochs']]
+
+
+def differences(epochs, other):
+    """Where ``epochs`` differ from ``other``'s (empty: equal to the last digit)."""
+    if len(epochs) != len(other):
+        return [f'{len(epochs)} epochs, against {len(other)}']
+    return [f'epoch {number} {metric} {mine[metric]!r}, against {theirs[metric]!r}'
+            for number, (mine, theirs) in enumerate(zip(epochs, other), 1)
             for metric in bands.METRICS if mine[metric] != theirs[metric]]
-
-
-def start_probe(backend):
-    """This machine's probe run on ``backend``, started (both backends run side by side)."""
-    return subprocess.Popen([sys.executable, os.path.join(HERE, 'recipes.py'), PROBE, backend,
-                             str(SEED)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=probe_env(recipes.CAPPED[PROBE]))
-
-
-def probe_differences(backend, process):
-    """Where the finished probe run differs from the measured one (empty: it does not)."""
-    out, err = process.communicate()
-    if process.returncode:
-        raise SystemExit(f'the {backend} probe run ({PROBE}) failed:\n{err[-3000:]}')
-    record = json.loads(out.strip().splitlines()[-1])
-    return differences(record['epochs'], measured_run(backend, recipes.CAPPED[PROBE]))
 
 
 def vector_extensions():
@@ -82,22 +85,75 @@ def vector_extensions():
                     if flag in ('avx', 'avx2', 'fma') or flag.startswith(('avx512', 'amx')))
 
 
-def main():
-    print(f'this machine: {core.cpu_model()}; vector extensions: {vector_extensions()}',
-          file=sys.stderr)
-    started = {backend: start_probe(backend) for backend in ('mxnet', 'torch')}
-    verdict = 'measured'
+def probe_runs():
+    """This machine's probe run on each backend (side by side, one thread each): epochs."""
+    env = probe_env(recipes.CAPPED[PROBE])
+    started = {backend: subprocess.Popen(
+        [sys.executable, os.path.join(HERE, 'recipes.py'), PROBE, backend, str(SEED)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for backend in BACKENDS}
+    epochs = {}
     for backend, process in started.items():
-        found = probe_differences(backend, process)
-        where = f'{PROBE}/{backend} seed {SEED}, one thread'
-        if found:
-            verdict = 'other'
-            print(f'{backend}: this machine does NOT reproduce the measured runs ({where}): '
-                  + '; '.join(found[:3]), file=sys.stderr)
-        else:
-            print(f'{backend}: this machine reproduces the measured runs ({where}), digit for '
-                  'digit', file=sys.stderr)
-    print(verdict)
+        out, err = process.communicate()
+        if process.returncode:
+            raise SystemExit(f'the {backend} probe run ({PROBE}) failed:\n{err[-3000:]}')
+        epochs[backend] = epochs_of(json.loads(out.strip().splitlines()[-1]))
+    return epochs
+
+
+def known_machines():
+    return json.loads(KNOWN.read_text())['machines'] if KNOWN.exists() else []
+
+
+def verdict(epochs):
+    """('measured' | 'other' | None, lines explaining it) for this machine's probe epochs."""
+    caps = recipes.CAPPED[PROBE]
+    measured = {b: differences(epochs[b], epochs_of(measured_run(b, caps))) for b in BACKENDS}
+    if not any(measured.values()):
+        return 'measured', [f'{PROBE} seed {SEED}, one thread: equal to the measured runs '
+                            'in bands.json, digit for digit, on both backends']
+    for machine in known_machines():
+        if not any(differences(epochs[b], machine['probe'][b]) for b in BACKENDS):
+            return 'other', [f"{PROBE} seed {SEED}, one thread: not the measured runs' digits "
+                             f"({b}: {found[0]})" for b, found in measured.items() if found] + [
+                f"but equal to those recorded for a known other machine ({machine['cpu']}; "
+                f"vector extensions {machine['vector_extensions']}; {machine['recorded']})"]
+    return None, [f'{b}: {"; ".join(found[:3])}' for b, found in measured.items() if found]
+
+
+def record(epochs):
+    """Add this machine's probe digits to results/numerics.json (not the measured machine's)."""
+    if verdict(epochs)[0] is not None:
+        raise SystemExit('this machine already matches the measured runs or a known machine')
+    machines = known_machines() + [{
+        'cpu': core.cpu_model(), 'vector_extensions': vector_extensions(),
+        'recorded': str(datetime.date.today()), 'probe': epochs}]
+    partial = KNOWN.with_name(KNOWN.name + '.part')
+    partial.write_text(json.dumps({'machines': machines}, indent=1) + '\n')
+    partial.replace(KNOWN)
+    print(f'recorded in {KNOWN}', file=sys.stderr)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--record', action='store_true',
+                        help="record this machine's probe digits as a known other machine")
+    args = parser.parse_args()
+    print(f'numerics: this machine: {core.cpu_model()}; vector extensions: '
+          f'{vector_extensions()}', file=sys.stderr)
+    epochs = probe_runs()
+    if args.record:
+        record(epochs)
+        return
+    found, lines = verdict(epochs)
+    for line in lines:
+        print(f'numerics: {line}', file=sys.stderr)
+    if found is None:
+        sys.exit('numerics: this machine computes neither the measured runs\' digits nor those '
+                 'of a known machine (results/numerics.json). If the code changed what it '
+                 'computes, that is a regression; if this is a new kind of machine and the '
+                 'code is unchanged, record it: python scripts/numerics.py --record')
+    print(found)
 
 
 if __name__ == '__main__':

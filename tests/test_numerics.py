@@ -1,7 +1,10 @@
-"""scripts/numerics.py: the probe's comparison with the measured run (no training here)."""
+"""scripts/numerics.py: which digits this machine's probe computes (no training here)."""
 import copy
+import json
 import pathlib
 import sys
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'scripts'))
@@ -9,25 +12,49 @@ import numerics  # noqa: E402
 import recipes  # noqa: E402
 
 
-def measured(backend):
-    return numerics.measured_run(backend, recipes.CAPPED[numerics.PROBE])
+def measured():
+    """The measured probe epochs of both backends, as bands.json has them."""
+    caps = recipes.CAPPED[numerics.PROBE]
+    return {b: numerics.epochs_of(numerics.measured_run(b, caps)) for b in numerics.BACKENDS}
+
+
+def nudged(epochs, backend='torch', amount=1e-12):
+    changed = copy.deepcopy(epochs)
+    changed[backend][1]['loss'] += amount
+    return changed
 
 
 def test_the_probe_is_compared_with_the_measured_one_thread_run_of_its_seed():
-    for backend in ('mxnet', 'torch'):
-        run = measured(backend)
+    caps = recipes.CAPPED[numerics.PROBE]
+    for backend in numerics.BACKENDS:
+        run = numerics.measured_run(backend, caps)
         assert run['seed'] == numerics.SEED and run['host']['threads'] == 1
-        assert run['host']['max_train_examples'] == recipes.CAPPED[numerics.PROBE]['max_train_examples']
+        assert run['host']['max_train_examples'] == caps['max_train_examples']
 
 
-def test_only_a_run_equal_to_the_last_digit_reproduces():
-    run = measured('torch')
-    assert numerics.differences(copy.deepcopy(run['epochs']), run) == []
-    nudged = copy.deepcopy(run['epochs'])
-    nudged[1]['loss'] += 1e-12
-    assert numerics.differences(nudged, run) == [
-        f"epoch 2 loss {nudged[1]['loss']!r}, measured {run['epochs'][1]['loss']!r}"]
-    assert numerics.differences(nudged[:1], run) == ['1 epochs, measured 2']
+def test_only_digits_equal_to_the_measured_or_a_known_machines_are_accepted(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setattr(numerics, 'KNOWN', tmp_path / 'numerics.json')
+    assert numerics.verdict(measured())[0] == 'measured'
+    other = nudged(measured())
+    found, lines = numerics.verdict(other)
+    assert found is None and lines[0].startswith('torch: epoch 2 loss')
+    numerics.KNOWN.write_text(json.dumps({'machines': [
+        {'cpu': 'X', 'vector_extensions': 'avx2', 'recorded': 'today', 'probe': other}]}))
+    assert numerics.verdict(other)[0] == 'other'
+    # A code change on that machine moves its digits too: neither measured nor known.
+    assert numerics.verdict(nudged(other, 'mxnet'))[0] is None
+    assert numerics.differences(other['torch'][:1], other['torch']) == ['1 epochs, against 2']
+
+
+def test_recording_refuses_a_machine_that_is_already_known(tmp_path, monkeypatch):
+    monkeypatch.setattr(numerics, 'KNOWN', tmp_path / 'numerics.json')
+    with pytest.raises(SystemExit, match='already matches'):
+        numerics.record(measured())
+    numerics.record(nudged(measured()))
+    assert numerics.verdict(nudged(measured()))[0] == 'other'
+    with pytest.raises(SystemExit, match='already matches'):
+        numerics.record(nudged(measured()))
 
 
 def test_the_probe_runs_as_the_references_were_measured(monkeypatch):
@@ -40,3 +67,10 @@ def test_the_probe_runs_as_the_references_were_measured(monkeypatch):
     assert env['MXNET_ENGINE_TYPE'] == 'NaiveEngine' and not env['D2L_RESULTS']
     assert 'D2L_NUMERICS' not in env and 'D2L_RECORD_STEPS' not in env
     assert env['D2L_MAX_EPOCHS'] == str(recipes.CAPPED[numerics.PROBE]['max_epochs'])
+
+
+def test_this_checkout_knows_its_machines():
+    """Every recorded machine's digits differ from the measured runs' (or it would be moot)."""
+    for machine in numerics.known_machines():
+        assert any(numerics.differences(machine['probe'][b], measured()[b])
+                   for b in numerics.BACKENDS)
