@@ -8,7 +8,7 @@ outputs were made on one kind of machine. A CPU with another instruction set run
 oneDNN kernels, which add the same numbers in another order: the same seeded run ends a few
 digits away, and a chaotic recipe (ex3's collapse) somewhere else. The CPU's model name does
 not tell (two such machines here both say "AMD EPYC"), so this asks the machine itself: one
-capped run per backend (PROBE at its test profile, seed 0, one thread, a few seconds), with
+capped run per backend (PROBE at its test profile, seed 0, one thread), with
 every epoch's loss, train acc and test acc compared to the last digit:
 
 - equal to the measured one-thread run in bands.json: 'measured';
