@@ -30,7 +30,6 @@ import io
 import json
 import os
 import pathlib
-import platform
 import resource
 import shutil
 import statistics
@@ -42,7 +41,7 @@ from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import recipes  # noqa: E402
-from d2l_compat import data, threads  # noqa: E402  (framework-free)
+from d2l_compat import core, data, threads  # noqa: E402  (framework-free)
 
 BATCH = 256
 RESULTS = pathlib.Path(__file__).resolve().parents[1] / 'results' / 'bench.json'
@@ -333,7 +332,6 @@ def row_policy_cost(epochs, pairs=None):
     """What the thread policy itself costs a run, with PyTorch's thread hooks: its first look
     at the machine, and the re-check at each later epoch (median of 20, each after a pause,
     as epochs are apart: /proc/stat counts in ticks)."""
-    from d2l_compat import threads
     from d2l_compat import torch as torch_shim
     backend = torch_shim.TorchBackend()
     start = time.perf_counter()
@@ -423,10 +421,7 @@ def busy_processes(count):
 
 
 def machine(epochs, repeats):
-    with open('/proc/cpuinfo') as f:
-        names = [line.split(':', 1)[1].strip() for line in f if line.startswith('model name')]
-    return {'date': str(datetime.date.today()),
-            'cpu': names[0] if names else (platform.processor() or platform.machine()),
+    return {'date': str(datetime.date.today()), 'cpu': core.cpu_model(),
             'cores': threads.cores(), 'epochs': epochs, 'repeats': repeats,
             'others_busy_before': others_busy()}
 

@@ -32,7 +32,10 @@ REFERENCE_THREADS = (1, 2)  # seed 0 is run again at each
 
 
 def run_env(threads, caps, results):
-    env = {k: v for k, v in os.environ.items() if not k.startswith('D2L_MAX_')}
+    """A measured run's environment: the caps and thread count asked for, none of the caller's
+    caps, step records or machine verdict (D2L_NUMERICS), which a measurement must not inherit."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith('D2L_MAX_') and k not in ('D2L_RECORD_STEPS', 'D2L_NUMERICS')}
     env.update({f'D2L_{k.upper()}': str(v) for k, v in caps.items()})
     env.update(D2L_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
                D2L_ANIMATOR='off', D2L_RESULTS=results, MXNET_ENGINE_TYPE='NaiveEngine')

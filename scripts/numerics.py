@@ -23,11 +23,10 @@ every epoch's loss, train acc and test acc compared to the last digit:
 So a change that moves the digits fails here instead of quietly weakening `make test`.
 """
 import argparse
+import concurrent.futures
 import datetime
 import json
-import os
 import pathlib
-import subprocess
 import sys
 
 import measure_bands  # beside this script
@@ -36,17 +35,7 @@ from d2l_compat import bands, core
 
 PROBE, SEED = 'ex5-window', 0
 BACKENDS = ('mxnet', 'torch')
-HERE = os.path.dirname(os.path.abspath(__file__))
-KNOWN = pathlib.Path(HERE).parent / 'results' / 'numerics.json'
-
-
-def probe_env(caps):
-    """The environment the one-thread references were measured in (measure_bands), with no
-    run record written and no setting of the caller's that changes what a run computes."""
-    env = measure_bands.run_env(1, caps, '')
-    for name in ('D2L_RECORD_STEPS', 'D2L_NUMERICS'):
-        env.pop(name, None)
-    return env
+KNOWN = recipes.ROOT / 'results' / 'numerics.json'
 
 
 def measured_run(backend, caps):
@@ -86,22 +75,19 @@ def vector_extensions():
 
 
 def probe_runs():
-    """This machine's probe run on each backend (side by side, one thread each): epochs."""
-    env = probe_env(recipes.CAPPED[PROBE])
-    started = {backend: subprocess.Popen(
-        [sys.executable, os.path.join(HERE, 'recipes.py'), PROBE, backend, str(SEED)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        for backend in BACKENDS}
-    epochs = {}
-    for backend, process in started.items():
-        out, err = process.communicate()
-        if process.returncode:
-            raise SystemExit(f'the {backend} probe run ({PROBE}) failed:\n{err[-3000:]}')
-        epochs[backend] = epochs_of(json.loads(out.strip().splitlines()[-1]))
-    return epochs
+    """This machine's probe run on each backend, as the references were measured (side by
+    side, one thread each): epochs."""
+    caps = recipes.CAPPED[PROBE]
+    with concurrent.futures.ThreadPoolExecutor(len(BACKENDS)) as pool:
+        runs = {b: pool.submit(measure_bands.one_run, PROBE, b, SEED, 1, caps) for b in BACKENDS}
+        try:
+            return {b: epochs_of(run.result()) for b, run in runs.items()}
+        except RuntimeError as failed:
+            raise SystemExit(f'the probe run failed: {failed}') from None
 
 
 def known_machines():
+    """The recorded other machines (results/numerics.json), each with its probe digits."""
     return json.loads(KNOWN.read_text())['machines'] if KNOWN.exists() else []
 
 

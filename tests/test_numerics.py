@@ -58,15 +58,24 @@ def test_recording_refuses_a_machine_that_is_already_known(tmp_path, monkeypatch
 
 
 def test_the_probe_runs_as_the_references_were_measured(monkeypatch):
+    """The probe trains through measure_bands.one_run, whose environment (run_env) drops
+    every setting of the caller's that a measurement must not inherit."""
     for name, value in (('D2L_NUM_THREADS', '2'), ('OMP_NUM_THREADS', '2'),
                         ('D2L_NUMERICS', 'other'), ('D2L_RECORD_STEPS', '1'),
                         ('D2L_MAX_EPOCHS', '9'), ('MXNET_ENGINE_TYPE', 'ThreadedEngine')):
         monkeypatch.setenv(name, value)
-    env = numerics.probe_env(recipes.CAPPED[numerics.PROBE])
+    calls = []
+    monkeypatch.setattr(numerics.measure_bands, 'one_run', lambda *args: calls.append(args) or
+                        {'epochs': measured()[args[1]]})
+    assert numerics.probe_runs() == measured()
+    caps = recipes.CAPPED[numerics.PROBE]
+    assert sorted(calls) == [(numerics.PROBE, b, numerics.SEED, 1, caps)
+                             for b in sorted(numerics.BACKENDS)]
+    env = numerics.measure_bands.run_env(1, caps, 'runs.jsonl')
     assert env['D2L_NUM_THREADS'] == env['OMP_NUM_THREADS'] == '1'
-    assert env['MXNET_ENGINE_TYPE'] == 'NaiveEngine' and not env['D2L_RESULTS']
+    assert env['MXNET_ENGINE_TYPE'] == 'NaiveEngine' and env['D2L_RESULTS'] == 'runs.jsonl'
     assert 'D2L_NUMERICS' not in env and 'D2L_RECORD_STEPS' not in env
-    assert env['D2L_MAX_EPOCHS'] == str(recipes.CAPPED[numerics.PROBE]['max_epochs'])
+    assert env['D2L_MAX_EPOCHS'] == str(caps['max_epochs'])
 
 
 def test_this_checkout_knows_its_machines():
