@@ -6,18 +6,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNEL := d2l-lenet
 BACKEND_NOTEBOOKS := $(sort $(wildcard notebooks/mxnet/*.ipynb notebooks/pytorch/*.ipynb))
-# Heavy exercises (scripts/recipes.py CAPPED) run under their D2L_MAX_* caps, in run and test.
-CAPS_FOR = $(PY) scripts/recipes.py --caps-for
-NBVAL = --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/sanitize.cfg \
-    --nbval-cell-timeout 1800 -v
+# Heavy exercises (d2l_lenet/recipes.py CAPPED) run under their D2L_MAX_* caps, in run and test.
+CAPS_FOR = $(PY) -m d2l_lenet.recipes --caps-for
 # make test replays notebooks in LANES kernels side by side (pytest-xdist, one notebook per
 # lane at a time), each with the cores divided between the lanes: small nets use one thread
 # poorly, so two notebooks side by side finish sooner than one notebook with every core.
 LANES ?= 2
 LANE_THREADS := $(shell n=$$(( $$(getconf _NPROCESSORS_ONLN) / $(LANES) )); \
     [ $$n -ge 1 ] && echo $$n || echo 1)
-XDIST := $(if $(filter 1,$(LANES)),,-n $(LANES) --dist loadfile)
-LANE_ENV := $(if $(XDIST),D2L_NUM_THREADS=$(LANE_THREADS) OMP_NUM_THREADS=$(LANE_THREADS))
+LANE_ENV := $(if $(filter 1,$(LANES)),,D2L_NUM_THREADS=$(LANE_THREADS) OMP_NUM_THREADS=$(LANE_THREADS))
 EXECUTE = $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
     --ExecutePreprocessor.kernel_name=$(KERNEL) --ExecutePreprocessor.timeout=1800
 
@@ -34,11 +31,11 @@ endif
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/install_kernel.py
+$(STAMP): requirements.txt constraints.txt pyproject.toml d2l_lenet/install_kernel.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(PY) scripts/install_kernel.py
+	$(PY) -m d2l_lenet.install_kernel
 	touch $@
 
 # Execute every notebook headless, in place, in LANES lanes side by side (as make test replays
@@ -56,47 +53,19 @@ run: $(STAMP)
 
 # reports/compare.md from the run records, and the notebook that shows it.
 compare: $(STAMP)
-	$(PY) scripts/compare.py
+	$(PY) -m d2l_lenet.compare
 	$(EXECUTE) notebooks/compare.ipynb
 	$(PY) -m jupytext --sync notebooks/compare.ipynb >/dev/null
 
-# Unit tests, then every notebook replayed cell by cell by nbval, in LANES lanes (every output
-# compared after tests/sanitize.cfg); notebooks that run under caps (recipes.CAPPED) get the
-# caps their outputs and bands were made with; last, the comparison notebook, built from the
-# records of this very run. Every notebook runs even after a failure; the target fails if any
-# did. LANES=1: one at a time, threads as the shim's policy chooses. First, scripts/numerics.py
-# asks whether this machine computes the measured runs' digits ('measured'), or those of a
-# known other machine ('other': another instruction set, results/numerics.json); on 'other',
-# runs are held to their bands only (D2L_NUMERICS=other: claims reported, not raised) and
-# nbval compares no output (--nbval-lax), while every cell still runs and every band still
-# raises; on anything else (a change that moved the digits) the probe fails and so does this.
+# Unit tests, then every notebook replayed cell by cell by nbval, numbers compared within
+# their measured tolerances (d2l_lenet.testrun, d2l_lenet.nbval_numbers).
 test: $(STAMP)
-	@mkdir -p build
-	rm -f build/test-runs.jsonl
-	set -e; full=""; capped=""; lax=""; \
-	for nb in $(BACKEND_NOTEBOOKS); do \
-	    if [ -n "$$($(CAPS_FOR) $$nb)" ]; then capped="$$capped $$nb"; else full="$$full $$nb"; fi; \
-	done; \
-	numerics=$$($(PY) scripts/numerics.py); \
-	case "$$numerics" in \
-	    measured) export D2L_NUMERICS=measured;; \
-	    other) echo "make test: this machine computes a known other machine's digits (above):" \
-	                "runs are held to their bands only (D2L_NUMERICS=other), notebooks replay" \
-	                "with --nbval-lax"; \
-	           export D2L_NUMERICS=other; lax=--nbval-lax;; \
-	    *) echo "make test: scripts/numerics.py said '$$numerics'" >&2; exit 1;; \
-	esac; \
-	export D2L_RESULTS=$(CURDIR)/build/test-runs.jsonl D2L_ANIMATOR=final $(LANE_ENV); status=0; \
-	$(PY) -m pytest tests $$full $(NBVAL) $$lax $(XDIST) || status=1; \
-	printf '%s\n' $$capped | xargs -P $(LANES) -I NB sh -c \
-	    'env $$($(CAPS_FOR) NB) $(PY) -m pytest NB $(NBVAL) '"$$lax" || status=1; \
-	$(PY) -m pytest notebooks/compare.ipynb $(NBVAL) $$lax || status=1; \
-	exit $$status
+	$(PY) -m d2l_lenet.testrun --lanes $(LANES) --kernel $(KERNEL)
 
 # Speed (results/bench.json), then the README's tables rendered from it.
 bench: $(STAMP)
-	$(PY) scripts/bench.py
-	$(PY) scripts/readme.py
+	$(PY) -m d2l_lenet.bench
+	$(PY) -m d2l_lenet.readme
 
 # As root (containers, course machines) Jupyter refuses to start without --allow-root; a port
 # already in use makes it try the next ones.
@@ -107,13 +76,13 @@ lab: $(STAMP)
 # MXNet and PyTorch from identical weights and batches (results/samestart.jsonl), then the report.
 samestart: $(STAMP)
 	rm -f results/samestart.jsonl
-	$(PY) scripts/samestart.py --jobs $(LANES)
-	$(PY) scripts/samestart.py --jobs $(LANES) --start torch-biases --recipes lenet-v2
+	$(PY) -m d2l_lenet.samestart --jobs $(LANES)
+	$(PY) -m d2l_lenet.samestart --jobs $(LANES) --start torch-biases --recipes lenet-v2
 	$(MAKE) compare
 
 # One-line bugs planted in a copy of d2l_compat; each must make the fast tests fail.
 mutants: $(STAMP)
-	$(PY) scripts/mutants.py
+	$(PY) -m d2l_lenet.mutants
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

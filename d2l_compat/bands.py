@@ -1,32 +1,34 @@
 """What a run is checked against (bands.json, measured on the real data), and the check itself.
 
-Each recipe and backend has, in ``bands.json`` (written by ``scripts/measure_bands.py``):
+Each recipe and backend has, in ``bands.json`` (written by ``python -m d2l_lenet.measure``):
 
-- ``runs``: one run per seed (0-4), each with the settings that change numerics (threads,
-  CPU, oneDNN); ``references``: seed 0 again, at other thread counts and repeated;
-- ``tolerance``: per metric, the largest difference measured between those runs of seed 0,
-  at least the printing resolution: how far a correct run of the same seed may land;
-- a band per metric: the seeds' range widened by ``margins``, the check that holds on any
-  machine; or, for recipes whose point is that they do not train, a ``claim``.
+- ``runs``: one run per seed (0-4), the band's runs; ``references`` and ``variants``: seed 0
+  again under other numerics (thread counts, another CPU, another instruction set, a GPU);
+- ``tolerance``: per metric, how far a correct run of seed 0 may land from the seed-0 run,
+  measured over those variants (``d2l_lenet.tolerances`` says how, and tests recompute it);
+- ``chaotic``: where the variants part by more than a bug would; such a recipe has no
+  same-seed reference on any machine, only its band or claim;
+- the same three for GPU runs under ``gpu``, where GPU runs were measured (a GPU's kernels
+  are not deterministic run to run, so its runs are a class of their own);
+- a band per metric: the seeds' range widened by ``margins``; or, for recipes whose point is
+  that they do not train, a ``claim``, with ``other_mode``, the band of the measured runs that
+  did not make it, where some variant did not.
 
-``check(record)`` holds a run to its same-seed reference (when one was measured on this kind
-of CPU) and to its band or claim, prints each comparison, and raises if one fails; a claim
-that fails on numerics nobody measured (another CPU model, a GPU, or a machine that
-``D2L_NUMERICS=other`` says does not reproduce the measured runs) is printed and warned.
+``evaluate(record)`` compares a run with all of this and returns a ``Verdict``; ``check``
+prints it (in the notebook's language) and raises if it failed. The same checks apply on
+every machine: nothing here looks at which CPU or GPU ran the record.
 """
+import dataclasses
 import json
 import math
 import os
 import statistics
-import warnings
 
 from . import config
 
 BANDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bands.json')
 METRICS = ('loss', 'train_acc', 'test_acc')
 MARGINS = {'loss': 0.10, 'train_acc': 0.03, 'test_acc': 0.03}  # loss: relative, acc: absolute
-# The smallest tolerance: d2lzh's epoch lines print accuracies with 3 decimals, losses with 4.
-RESOLUTION = {'loss': 1e-4, 'train_acc': 1e-3, 'test_acc': 1e-3}
 LN10 = math.log(10)
 
 
@@ -34,8 +36,8 @@ class OutOfBandError(AssertionError):
     """A training run ended outside what was measured for its recipe and backend."""
 
 
-class ClaimWarning(UserWarning):
-    """A claim failed for a run whose numerics (CPU, GPU) were never measured."""
+class NoBandError(OutOfBandError, LookupError):
+    """A run whose recipe, backend and caps were never measured: nothing to hold it to."""
 
 
 def _claim_collapses(record):
@@ -64,6 +66,8 @@ def _claim_learns(record):
 
 CLAIMS = {'collapses': _claim_collapses, 'stays-at-chance': _claim_stays_at_chance,
           'learns': _claim_learns}
+# A 'learns' claim says little on its own (a slower learner learns too): it comes with the band.
+CLAIMS_WITH_BAND = {'learns'}
 
 
 def load(path=None):
@@ -74,7 +78,7 @@ def load(path=None):
             return json.load(f)
     except FileNotFoundError:
         raise FileNotFoundError(
-            f'{path}: no bands file; run `python scripts/measure_bands.py`') from None
+            f'{path}: no bands file; run `python -m d2l_lenet.measure`') from None
     except json.JSONDecodeError as e:
         raise ValueError(f'{path}: not a bands file ({e})') from e
 
@@ -96,63 +100,6 @@ def band(values, metric):
     return [round(max(lo - MARGINS[metric], 0), 4), round(min(hi + MARGINS[metric], 1), 4)]
 
 
-def tolerance(runs, metric):
-    """The largest difference between runs of one seed, at least the printing resolution."""
-    values = [run[metric] for run in runs]
-    return round(max(max(values) - min(values), RESOLUTION[metric]), 4)
-
-
-def numerics(host):
-    """What must match for two runs of one seed to be comparable digit for digit."""
-    return {k: host.get(k) for k in ('cpu', 'threads', 'onednn')}
-
-
-def on_cpu(record):
-    """Whether the run trained on a CPU, where every run in bands.json was measured."""
-    return not str(record.device).startswith(('cuda', 'gpu'))
-
-
-def reference_for(entry, record):
-    """The measured run of the record's seed on this CPU (same thread count if there is one);
-    None on a GPU, or where D2L_NUMERICS=other says this machine computes other digits."""
-    if record.seed is None or not on_cpu(record) or config.other_numerics():
-        return None
-    mine = numerics(record.host)
-    same_cpu = [run for run in entry.get('runs', []) + entry.get('references', [])
-                if run['seed'] == record.seed and run['host'].get('cpu') == mine['cpu']]
-    exact = [run for run in same_cpu if numerics(run['host']) == mine]
-    return (exact or same_cpu or [None])[0]
-
-
-def has_reference(record, key, path=None):
-    """Whether ``key`` has a measured run of the record's seed on this CPU model (and the
-    record trained on a CPU, and D2L_NUMERICS does not say 'other'): where chaotic outcomes
-    are known to repeat."""
-    return reference_for(load(path)['bands'][_resolve(key)], record) is not None
-
-
-def _check_reference(key, entry, record, failures):
-    reference = reference_for(entry, record)
-    where = f"seed {record.seed}, {record.host.get('threads')} thread(s)"
-    if reference is None:
-        why = (' (D2L_NUMERICS=other: this machine does not reproduce the measured runs)'
-               if config.other_numerics() else '')
-        print(f"{key}: no same-seed reference for {where} on {record.host.get('cpu')}{why}; "
-              'band only')
-        return
-    print(f"{key}: same-seed reference ({where}; measured with "
-          f"{reference['host'].get('threads')} thread(s) on this CPU model)")
-    for metric in METRICS:
-        value, ref, tol = getattr(record, metric), reference[metric], entry['tolerance'][metric]
-        diff = abs(value - ref)
-        ok = diff <= tol
-        print(f"  {metric:<9} {value:.4f}  reference {ref:.4f}  |diff| {diff:.4f} "
-              f"{'<=' if ok else 'EXCEEDS'} tolerance {tol:.4f}")
-        if not ok:
-            failures.append(f'{metric} {value:.4f} differs from the seed-{record.seed} reference '
-                            f'{ref:.4f} by {diff:.4f} > {tol:.4f}')
-
-
 def as_record(run, backend='?', recipe=None):
     """A RunRecord holding a measured run's per-epoch numbers (for its claim)."""
     from .core import RunRecord
@@ -162,65 +109,222 @@ def as_record(run, backend='?', recipe=None):
     return record
 
 
-def _check_band_or_claim(key, entry, record, failures):
-    claim = entry.get('claim')
-    # A claim holds for the seeds it was measured to hold for; another seed gets the band.
-    if claim and record.seed not in entry.get('claim_seeds', []):
-        print(f"{key}: claim '{claim}' was not measured to hold for seed {record.seed} "
-              f"(only seeds {entry.get('claim_seeds')}); band instead")
-        claim = None
-    if claim:
-        ok, text = CLAIMS[claim](record)
-        print(f"{key}: claim '{claim}': {text} {'holds' if ok else 'FAILS'}")
-        if ok:
-            return
-        if reference_for(entry, record) is None:
-            # A claim is about a chaotic outcome (a collapse, a few capped steps) measured on
-            # the CPU model in bands.json; other numerics may land elsewhere, so say so loudly
-            # and go on, where on the measured CPU the same failure is a regression.
-            measured = sorted({run['host'].get('cpu') for run in entry['runs']})
-            other = (' on a machine that D2L_NUMERICS=other says computes other digits'
-                     if config.other_numerics() else '')
-            message = (f"{key}: claim '{claim}' fails ({text}), but it was measured on "
-                       f"{', '.join(measured)} (CPU) and this run trained on {record.device} "
-                       f"with {record.host.get('cpu')}{other}: other numerics, reported, "
-                       'not raised')
-            print(message)
-            warnings.warn(message, ClaimWarning, stacklevel=3)
-            return
-        failures.append(f"claim '{claim}' fails: {text}")
-        return
-    seeds = ', '.join(str(run['seed']) for run in entry['runs'])
-    print(f'{key}: band over seeds {seeds}')
-    for metric in METRICS:
-        value, (lo, hi) = getattr(record, metric), entry[metric]
-        inside = lo <= value <= hi
-        print(f'  {metric:<9} {value:.4f}  {"in" if inside else "OUTSIDE"} band [{lo}, {hi}]')
-        if not inside:
-            failures.append(f'{metric} {value:.4f} not in [{lo}, {hi}]')
+@dataclasses.dataclass
+class Comparison:
+    """One metric held to one thing: a reference within a tolerance, or a band."""
+    kind: str  # 'reference' | 'band'
+    metric: str
+    value: float
+    bounds: tuple  # (reference, tolerance) or (lo, hi)
+
+    @property
+    def ok(self):
+        if self.kind == 'reference':
+            reference, tol = self.bounds
+            return abs(self.value - reference) <= tol
+        lo, hi = self.bounds
+        return lo <= self.value <= hi
 
 
-def check(record, key=None, path=None):
-    """Hold a run to its same-seed reference and to its band (or claim); raise if one fails.
+@dataclasses.dataclass
+class Verdict:
+    """What ``evaluate`` found: the key, why the run was held to what, and each comparison."""
+    key: str
+    seed: int = None
+    stale_seed: int = None  # set_seed(this) was already used by an earlier run
+    chaotic: bool = False
+    reference_seed: int = None  # the seed whose reference the run was held to
+    variants: int = 0  # how many numerics variants the tolerance was measured over
+    comparisons: list = dataclasses.field(default_factory=list)
+    band_seeds: list = dataclasses.field(default_factory=list)
+    claim: str = None
+    claim_text: str = None
+    claim_holds: bool = None
+    claim_skipped: str = None  # a claim measured for other seeds only: why the band instead
+    other_mode: list = None  # variant names whose runs make up the claim's other mode
 
-    A capped run (D2L_MAX_*) is held to what was measured under the same caps. Returns None,
-    so a cell ending with it shows only the printed lines."""
+    @property
+    def failures(self):
+        found = [c for c in self.comparisons if not c.ok]
+        if self.claim is not None and not self.claim_holds and not self._in_other_mode():
+            found.append(self.claim)
+        return found
+
+    def _in_other_mode(self):
+        mode = [c for c in self.comparisons if c.kind == 'band' and self.other_mode]
+        return bool(mode) and all(c.ok for c in mode)
+
+    @property
+    def ok(self):
+        return not self.failures
+
+    @property
+    def label(self):
+        """One word for tables: how the run was held, and whether it passed."""
+        if not self.ok:
+            return 'OUT OF BAND'
+        if self.claim is not None:
+            return 'claim holds' if self.claim_holds else 'other mode'
+        return 'in band'
+
+
+def on_gpu(device):
+    """Whether a run's device is a GPU (its numerics are measured as a class of their own)."""
+    return str(device).startswith(('cuda', 'gpu'))
+
+
+def numerics_class(entry, record):
+    """The tolerance, chaos and other mode measured for the record's class of numerics (CPU,
+    or GPU where GPU runs were measured), with how many runs of seed 0 they rest on."""
+    gpu = on_gpu(record.device) and 'gpu' in entry
+    fields = dict(entry['gpu'] if gpu else entry)
+    fields['variations'] = sum(
+        on_gpu(run.get('settings', {}).get('device', '')) == gpu
+        for run in entry.get('references', []) + entry.get('variants', []))
+    return fields
+
+
+def evaluate(record, key=None, path=None):
+    """Compare a run with what was measured for its recipe; a ``Verdict`` (never raises for a
+    run out of band; raises NoBandError when nothing was measured for it)."""
     if not record.epochs:
         raise OutOfBandError(f'{record.recipe}/{record.backend}: the run has no epochs to check '
                              '(num_epochs was 0, or D2L_MAX_EPOCHS capped it to nothing)')
-    capped = record.caps
-    key = key or key_for(record.recipe, record.backend, capped)
+    key = key or key_for(record.recipe, record.backend, record.caps)
     table = load(path)['bands']
     if key not in table:
-        caps = ' '.join(f'D2L_{k.upper()}={v}' for k, v in capped.items())
-        raise KeyError(f'no band for {key!r}; measure it with `{caps + " " if caps else ""}'
-                       f'python scripts/measure_bands.py --recipes {record.recipe}`'
-                       + ('' if caps else ' (add --no-caps if scripts/recipes.py caps it)'))
-    entry, failures = table[key], []
-    _check_reference(key, entry, record, failures)
-    _check_band_or_claim(key, entry, record, failures)
-    if failures:
-        raise OutOfBandError(f'{key}: ' + '; '.join(failures))
+        raise NoBandError(_no_band_message(key, record))
+    entry = table[key]
+    numerics = numerics_class(entry, record)
+    verdict = Verdict(key, seed=record.seed, stale_seed=getattr(record, 'stale_seed', None),
+                      chaotic=bool(numerics.get('chaotic')), variants=numerics['variations'])
+    reference = next((run for run in entry['runs'] if run['seed'] == record.seed), None)
+    if reference is not None and not verdict.chaotic:
+        verdict.reference_seed = record.seed
+        verdict.comparisons += [
+            Comparison('reference', m, getattr(record, m), (reference[m], numerics['tolerance'][m]))
+            for m in METRICS]
+    claim = entry.get('claim')
+    if claim and record.seed not in entry.get('claim_seeds', []):
+        verdict.claim_skipped = claim
+        claim = None
+    if claim:
+        verdict.claim = claim
+        verdict.claim_holds, verdict.claim_text = CLAIMS[claim](record)
+        if not verdict.claim_holds and numerics.get('other_mode'):
+            mode = numerics['other_mode']
+            verdict.other_mode = mode['variants']
+            verdict.comparisons += [Comparison('band', m, getattr(record, m), tuple(mode[m]))
+                                    for m in METRICS]
+        if claim not in CLAIMS_WITH_BAND:
+            return verdict
+    verdict.band_seeds = [run['seed'] for run in entry['runs']]
+    verdict.comparisons += [Comparison('band', m, getattr(record, m), tuple(entry[m]))
+                            for m in METRICS]
+    return verdict
+
+
+def _no_band_message(key, record):
+    caps = ' '.join(f'D2L_{k.upper()}={v}' for k, v in record.caps.items())
+    numbers = ', '.join(f'{m} {getattr(record, m):.4f}' for m in METRICS)
+    return (f'no band for {key!r}: nothing was measured for this recipe with these caps, so '
+            f'this run ({numbers}) is not checked; measure it with `{caps + " " if caps else ""}'
+            f'python -m d2l_lenet.measure --recipes {record.recipe}`'
+            + ('' if caps else ' (add --no-caps if d2l_lenet.recipes caps it)'))
+
+
+TEXT = {  # what check prints, per notebook language
+    'en': {
+        'stale': '{key}: seed {seed} was already used by an earlier run in this kernel (the cell '
+                 'ran again without d2l.set_seed): this is a different run, not seed {seed}\'s; '
+                 'it is held to the band only, and a difference from the committed output is '
+                 'expected. Re-run from the set_seed cell to reproduce it.',
+        'unseeded': '{key}: no d2l.set_seed before this run: held to the band only',
+        'chaotic': '{key}: a chaotic recipe (runs of one seed under other numerics part by more '
+                   'than a bug would): no same-seed reference, only what holds over seeds',
+        'reference': '{key}: same seed as a measured run (seed {seed}); tolerance measured over '
+                     '{variants} runs of seed 0 under other numerics',
+        'ref_line': '  {metric:<9} {value:.4f}  reference {ref:.4f}  within {tol:.4f}: {ok}',
+        'band': '{key}: band over seeds {seeds} (their range, widened by the margins)',
+        'band_line': '  {metric:<9} {value:.4f}  band [{lo}, {hi}]: {ok}',
+        'claim': "{key}: claim '{claim}': {text}: {ok}",
+        'claim_skipped': "{key}: claim '{claim}' was measured to hold for other seeds only; band "
+                         'instead',
+        'other_mode': "{key}: the other mode, measured where a variant did not make the claim "
+                      '({variants}):',
+        'yes': 'yes', 'no': 'NO', 'holds': 'holds', 'fails': 'FAILS',
+        'failed': 'FAILED: {failures}. The run is not what was measured for this recipe: '
+                  'look for a changed setting (learning rate, initialisation, data) above.',
+    },
+    'zh': {
+        'stale': '{key}：种子 {seed} 已被本内核里更早的一次运行用过（没有重新执行 d2l.set_seed 就重跑了'
+                 '这个单元格），所以这是另一次运行，不是种子 {seed} 的那次；只与条带比较，和提交的输出'
+                 '不同是正常的。要复现它，从 set_seed 所在的单元格重新运行。',
+        'unseeded': '{key}：这次运行之前没有 d2l.set_seed：只与条带比较',
+        'chaotic': '{key}：混沌的配方（同一种子换一种数值细节，结果的差别比一个错误造成的还大）：'
+                   '不与同种子的参考比较，只检查对各个种子都成立的东西',
+        'reference': '{key}：与测量过的一次运行同一种子（种子 {seed}）；容差由种子 0 在 {variants} '
+                     '种不同数值细节下的运行测得',
+        'ref_line': '  {metric:<9} {value:.4f}  参考 {ref:.4f}  容差 {tol:.4f}：{ok}',
+        'band': '{key}：种子 {seeds} 的条带（它们的范围，再加上余量）',
+        'band_line': '  {metric:<9} {value:.4f}  条带 [{lo}, {hi}]：{ok}',
+        'claim': "{key}：断言 '{claim}'：{text}：{ok}",
+        'claim_skipped': "{key}：断言 '{claim}' 只对别的种子测过；改用条带",
+        'other_mode': "{key}：另一种结果（有的数值细节下断言不成立，{variants}）的条带：",
+        'yes': '在内', 'no': '超出', 'holds': '成立', 'fails': '不成立',
+        'failed': '检查失败：{failures}。这次运行和为这个配方测量的不一致：检查上面是否改了设置'
+                  '（学习率、初始化、数据）。',
+    },
+}
+
+
+def render(verdict, lang='zh'):
+    """The verdict as the lines ``check`` prints, in ``lang`` ('zh' or 'en')."""
+    t, key, lines = TEXT[lang], verdict.key, []
+    if verdict.stale_seed is not None:
+        lines.append(t['stale'].format(key=key, seed=verdict.stale_seed))
+    elif verdict.seed is None:
+        lines.append(t['unseeded'].format(key=key))
+    elif verdict.chaotic:
+        lines.append(t['chaotic'].format(key=key))
+    refs = [c for c in verdict.comparisons if c.kind == 'reference']
+    if refs:
+        lines.append(t['reference'].format(key=key, seed=verdict.reference_seed,
+                                           variants=verdict.variants))
+        lines += [t['ref_line'].format(metric=c.metric, value=c.value, ref=c.bounds[0],
+                                       tol=c.bounds[1], ok=t['yes'] if c.ok else t['no'])
+                  for c in refs]
+    if verdict.claim_skipped:
+        lines.append(t['claim_skipped'].format(key=key, claim=verdict.claim_skipped))
+    if verdict.claim:
+        lines.append(t['claim'].format(key=key, claim=verdict.claim, text=verdict.claim_text,
+                                       ok=t['holds'] if verdict.claim_holds else t['fails']))
+    bands_ = [c for c in verdict.comparisons if c.kind == 'band']
+    if bands_:
+        if verdict.other_mode and not verdict.claim_holds:
+            lines.append(t['other_mode'].format(key=key, variants=', '.join(verdict.other_mode)))
+        else:
+            lines.append(t['band'].format(key=key,
+                                          seeds=', '.join(map(str, verdict.band_seeds))))
+        lines += [t['band_line'].format(metric=c.metric, value=c.value, lo=c.bounds[0],
+                                        hi=c.bounds[1], ok=t['yes'] if c.ok else t['no'])
+                  for c in bands_]
+    if not verdict.ok:
+        lines.append(t['failed'].format(failures=', '.join(
+            f if isinstance(f, str) else f'{f.metric} ({f.kind})' for f in verdict.failures)))
+    return '\n'.join(lines)
+
+
+def check(record, key=None, path=None, lang='zh'):
+    """Hold a run to its same-seed reference and to its band (or claim), print how, in the
+    notebook's language, and raise if it failed. A capped run (D2L_MAX_*) is held to what was
+    measured under the same caps. Returns None, so a cell ending with it shows only the lines."""
+    verdict = evaluate(record, key, path)
+    print(render(verdict, lang))
+    if not verdict.ok:
+        raise OutOfBandError(f'{verdict.key}: ' + '; '.join(
+            f if isinstance(f, str) else
+            f'{f.metric} {f.value:.4f} outside {f.kind} {f.bounds}' for f in verdict.failures))
 
 
 def spread(values):
@@ -254,7 +358,7 @@ def summary(keys, path=None):
         print(f'{key:<{width}} {len(runs):>5}  {cells[0]:<30} {cells[1]}')
 
 
-class Comparison:
+class SeedComparison:
     """Two recipes' seeds compared on one metric: the mean difference and whether ranges overlap."""
 
     def __init__(self, a, b, metric, path=None):
@@ -273,6 +377,6 @@ class Comparison:
 
 def compare(a, b, metric='test_acc', path=None):
     """Print and return how recipe ``a``'s seeds compare with ``b``'s on ``metric``."""
-    comparison = Comparison(a, b, metric, path)
+    comparison = SeedComparison(a, b, metric, path)
     print(comparison)
     return comparison

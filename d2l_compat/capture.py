@@ -108,8 +108,10 @@ def _record(backend, name, arguments, recipe, epochs):
     train_iter = arguments.get('train_iter')
     examples = getattr(train_iter, 'num_examples', None) or 0
     batch_size = arguments.get('batch_size', getattr(train_iter, 'batch_size', None))
-    record = core.RunRecord(backend.name, name, str(device), recipe, core.current_seed(),
+    seed, stale = core.take_seed()
+    record = core.RunRecord(backend.name, name, str(device), recipe, seed,
                             None if lr is None else float(lr), batch_size, len(epochs))
+    record.stale_seed = stale
     record.host.update(backend.numerics(), threads=backend.get_threads())
     record.train_examples = examples
     for loss, train_acc, test_acc, seconds in epochs:

@@ -11,8 +11,6 @@ ENV_VARS = {
     "D2L_MAX_EPOCHS": "cap on epochs (heavy exercises)",
     "D2L_ANIMATOR": "live | final | off: how Animator shows its figure",
     "D2L_RECORD_STEPS": "1: run records keep every step's loss (same-start comparisons)",
-    "D2L_NUMERICS": "other: this machine does not reproduce the runs in bands.json digit for "
-                    "digit (scripts/numerics.py), so runs are held to bands only",
 }
 
 
@@ -106,11 +104,3 @@ def animator_mode():
         return "off"
     shell = get_ipython()
     return "live" if shell is not None and hasattr(shell, "kernel") else "off"
-
-
-def other_numerics():
-    """Whether D2L_NUMERICS=other says this machine's numbers differ from the measured runs."""
-    raw = os.environ.get("D2L_NUMERICS", "").strip().lower()
-    if raw not in ("", "measured", "other"):
-        raise ValueError(f"D2L_NUMERICS={raw!r}: expected measured or other ({ENV_VARS['D2L_NUMERICS']})")
-    return raw == "other"

@@ -12,7 +12,8 @@ import numpy as np
 
 from . import config
 
-_seed = None  # the last seed given to set_seed, recorded in every run record
+_seed = None  # the last seed given to set_seed, recorded in the next run record
+_seed_taken = False  # whether a run has started from it already
 
 
 class Accumulator:
@@ -62,10 +63,10 @@ class Timer:
 
 def seed_python_numpy(seed):
     """Seed Python's and numpy's global generators; remember the seed for run records."""
-    global _seed
+    global _seed, _seed_taken
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f'seed must be a non-negative int, not {seed!r}')
-    _seed = int(seed)
+    _seed, _seed_taken = int(seed), False
     random.seed(_seed)
     np.random.seed(_seed % 2**32)
 
@@ -73,6 +74,19 @@ def seed_python_numpy(seed):
 def current_seed():
     """The seed last passed to set_seed, or None."""
     return _seed
+
+
+def take_seed():
+    """(seed, stale) for a run that starts now: the seed set for it, or, where an earlier run
+    already started from the last set_seed (a cell re-run without re-seeding), (None, that
+    seed): the generators have moved on, so this run is not that seed's."""
+    global _seed_taken
+    if _seed is None:
+        return None, None
+    if _seed_taken:
+        return None, _seed
+    _seed_taken = True
+    return _seed, None
 
 
 def check_positive_int(name, value):
@@ -217,7 +231,8 @@ class RunRecord:
     epochs: list = dataclasses.field(default_factory=list)
     threads: list = dataclasses.field(default_factory=list)  # CPU threads, per epoch
     steps: list = dataclasses.field(default_factory=list)  # per-step mean loss (D2L_RECORD_STEPS)
-    start: str = None  # a same-start run's shared initial weights (scripts/samestart.py)
+    start: str = None  # a same-start run's shared initial weights (d2l_lenet/samestart.py)
+    stale_seed: int = None  # the seed an earlier run already started from (see take_seed)
     started: str = dataclasses.field(
         default_factory=lambda: datetime.datetime.now(datetime.timezone.utc)
         .isoformat(timespec='seconds'))

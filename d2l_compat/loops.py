@@ -151,7 +151,9 @@ train_slides_loop.trainer, train_slides_loop.test_loss = 'train_slides', True
 
 def new_record(backend, trainer, device, recipe, lr, batch_size, num_epochs, numerics=None):
     """A RunRecord for a run about to start, with the current seed."""
-    record = RunRecord(backend, trainer, str(device), recipe, core.current_seed(), lr,
+    seed, stale = core.take_seed()
+    record = RunRecord(backend, trainer, str(device), recipe, seed, lr,
                        batch_size, num_epochs)
+    record.stale_seed = stale
     record.host.update(numerics or {})
     return record

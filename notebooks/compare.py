@@ -34,7 +34,7 @@ import tempfile
 
 from IPython.display import Image, Markdown, display
 
-from d2l_compat import report
+from d2l_lenet import report
 
 results = pathlib.Path('..') / 'results'
 records = os.environ.get('D2L_RESULTS') or str(results / 'runs.jsonl')

@@ -58,10 +58,3 @@ def no_run_records(monkeypatch):
     """Unit tests' training runs are not notebook runs: keep them out of D2L_RESULTS (make test
     points it at the file the comparison notebook reads)."""
     monkeypatch.delenv('D2L_RESULTS', raising=False)
-
-
-@pytest.fixture(autouse=True)
-def measured_numerics(monkeypatch):
-    """The unit tests make their own records: the machine's verdict (D2L_NUMERICS, which
-    make test sets from scripts/numerics.py) is not theirs to inherit."""
-    monkeypatch.delenv('D2L_NUMERICS', raising=False)

@@ -1,4 +1,4 @@
-"""scripts/bench.py's arithmetic, its rendering and its PyTorch layer floor (timings themselves
+"""d2l_lenet/bench.py's arithmetic, its rendering and its PyTorch layer floor (timings themselves
 are not tested)."""
 import json
 import os
@@ -8,8 +8,7 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'scripts'))
-import bench  # noqa: E402
+from d2l_lenet import bench
 
 
 def test_per_epoch_counts_60000_trained_and_10000_evaluated_examples():

@@ -117,7 +117,7 @@ def lab(tmp_path_factory):
 
     token = secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items()
-           if k not in ('D2L_ANIMATOR', 'D2L_RESULTS', 'D2L_NUMERICS')
+           if k not in ('D2L_ANIMATOR', 'D2L_RESULTS')
            and not k.startswith('D2L_MAX_')}
     env.update(CAPS, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(runtime),
                IPYTHONDIR=str(base / 'ipython'), JUPYTERLAB_SETTINGS_DIR=str(base / 'settings'),

@@ -1,4 +1,4 @@
-"""scripts/execute.py: notebooks run elsewhere leave the committed ones alone and report errors."""
+"""d2l_lenet/execute.py: notebooks run elsewhere leave the committed ones alone and report errors."""
 import pathlib
 import subprocess
 import sys
@@ -15,7 +15,7 @@ def notebook(path, *sources):
 
 
 def run(tmp_path, *notebooks):
-    return subprocess.run([sys.executable, str(ROOT / 'scripts' / 'execute.py'), *notebooks,
+    return subprocess.run([sys.executable, '-m', 'd2l_lenet.execute', *notebooks,
                            '--out', str(tmp_path / 'out')], capture_output=True, text=True,
                           timeout=300)
 

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'scripts'))
-import recipes  # noqa: E402
+from d2l_lenet import recipes
 
 NOTEBOOKS = sorted((ROOT / 'notebooks').glob('*/*.ipynb'))  # the paired, per-backend ones
 ALL = sorted(p for p in (ROOT / 'notebooks').rglob('*.ipynb') if '.ipynb_checkpoints' not in str(p))

@@ -7,7 +7,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_generated_blocks_are_up_to_date():
-    done = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'readme.py'), '--check'],
+    done = subprocess.run([sys.executable, '-m', 'd2l_lenet.readme', '--check'],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 

@@ -4,8 +4,7 @@ import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'scripts'))
-import samestart  # noqa: E402
+from d2l_lenet import samestart
 
 STEPS, RTOL = 20, 1e-4
 # 1,000 examples in batches of 256: four steps per epoch, the last one short (232).

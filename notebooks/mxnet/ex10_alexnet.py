@@ -26,7 +26,7 @@
 #
 # **运行配置。** AlexNet 每个样本的乘加次数是 LeNet 的 1592 倍（下面的代价单元格打印）。所以本笔记本在
 # 封顶配置下运行：`D2L_MAX_TRAIN_EXAMPLES=512`、`D2L_MAX_TEST_EXAMPLES=256`、`D2L_MAX_EPOCHS=2`
-# （`scripts/recipes.py` 的 `CAPPED`；`make run`、`make test` 与条带都用这个配置）。这样的运行
+# （`d2l_lenet/recipes.py` 的 `CAPPED`；`make run`、`make test` 与条带都用这个配置）。这样的运行
 # 只能说明代码能跑，**测不出** AlexNet 训练完成后的准确率。准确率的比较在后面“完整数据”一节：
 # 在一块 GPU 上按配方完整训练的记录（只有 PyTorch），以及这台 CPU 上 MXNet 的 1–2 轮，由单元格读出并打印。
 # 配对的 PyTorch 笔记本结构相同。
@@ -44,7 +44,7 @@ print('运行配置:', config.profile())
 # %% [markdown]
 # ## 幻灯片的 AlexNet（单通道输入）
 #
-# 网络定义在下面这一个单元格里（`scripts/recipes.py` 的条带运行也从这里取）。另一个函数 `lenet224()`
+# 网络定义在下面这一个单元格里（`d2l_lenet/recipes.py` 的条带运行也从这里取）。另一个函数 `lenet224()`
 # 是配方 `ex10-lenet224` 的网络：书里的 LeNet（v2）改成 224×224 输入，两次池化后是 16 × 54 × 54，
 # 只有第一个全连接层的输入个数变了，供 AlexNet 与 LeNet 在同样的输入上比较。形状另用一个网络实例检查。
 
@@ -149,7 +149,7 @@ print(f'AlexNet / LeNet-224: 参数 {p_alex / p224:.0f} 倍, 乘加 {m_alex / m2
 # ## 训练（封顶配置）
 #
 # 封顶配置下只训练 2 轮、每轮 512 个样本（批量 128）。这里用种子 0 新建网络，与
-# `scripts/measure_bands.py` 里种子 0 的运行做同一件事（下面打印与它的差），再与 5 个种子的条带比较。
+# `d2l_lenet/measure.py` 里种子 0 的运行做同一件事（下面打印与它的差），再与 5 个种子的条带比较。
 
 # %%
 d2l.set_seed(SEED)  # 与条带里种子 0 的那次运行是同一个计算：新建网络、读数据、训练
@@ -208,7 +208,7 @@ assert all(c.overlap for c in SAME_BUDGET.values())
 #
 # 封顶配置回答不了幻灯片的问题；在这台 2 核 CPU 上按配方完整训练 10 轮太贵（代价见上面打印的乘加次数，
 # 这台 CPU 上只量了 MXNet 的 1 到 2 轮，见下一节）。在一块借来的 NVIDIA H100 上，两个配方按配方在完整数据上训练了 10 轮，各 3 个种子
-# （`python scripts/recipes.py ex10-alexnet torch SEED`，记录在 `results/gpu-h100/recipe-runs.jsonl`）。
+# （`python -m d2l_lenet.recipes ex10-alexnet torch SEED`，记录在 `results/gpu-h100/recipe-runs.jsonl`）。
 # 每个种子一个进程，先训练 AlexNet、再训练 LeNet-224，三个进程同时运行：每个运行都与另外两个种子的
 # 同一个网络共享那块 GPU（下面打印每个运行的开始时间），所以秒数是共享 GPU 时的耗时。
 # 那台机器上没有 MXNet，所以 MXNet 笔记本打印的也是这同一份 PyTorch 记录。下面的单元格读这份记录，
@@ -281,7 +281,7 @@ assert all(r.epochs[0]['test_acc'] == 0.1 for r in FULL['ex10-lenet224'])
 # ## 完整数据：在这台 CPU 上（只有 MXNet，种子 0）
 #
 # 同一个问题也在这台 2 核 CPU 上用 MXNet 量了一次：AlexNet 在完整数据上训练 1 轮，LeNet-224 训练 2 轮
-# （种子 0、1 个线程，两个运行同时跑；`scripts/measure_bands.py`，结果在 `d2l_compat/bands.json`，键
+# （种子 0、1 个线程，两个运行同时跑；`d2l_lenet/measure.py`，结果在 `d2l_compat/bands.json`，键
 # `ex10-alexnet/mxnet@epochs1` 和 `ex10-lenet224/mxnet@epochs2`）。下面打印每一轮结束时的累计耗时（按每轮
 # 的平均耗时算）和测试准确率，以及 LeNet-224 的两轮是否没有超过 AlexNet 一轮的时间。
 

@@ -40,7 +40,7 @@ SEED = 0
 # %% [markdown]
 # ## 模型
 #
-# 三个网络都由下面这个单元格定义（`scripts/recipes.py` 的配方也从这里取网络）：
+# 三个网络都由下面这个单元格定义（`d2l_lenet/recipes.py` 的配方也从这里取网络）：
 # `lenet_fc(hidden1, hidden2)` 是两个隐藏层分别有 `hidden1`、`hidden2` 个输出的 v2 LeNet，
 # `lenet_fc(120, 84)` 就是书中的网络；`lenet_one_hidden()` 只有一个 120 个输出的隐藏层。
 
@@ -105,7 +105,7 @@ for name, net in NETS.items():
 # %% [markdown]
 # ## 训练
 #
-# 每个配方一个单元格，顺序与 `scripts/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、训练。
+# 每个配方一个单元格，顺序与 `d2l_lenet/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、训练。
 # 所以这里的运行就是条带里种子 0 的那次运行（同一种 CPU、同样的线程数下逐位相同），
 # `bands.check` 先和它比，再和 5 个种子的区间比。
 
@@ -142,7 +142,7 @@ bands.check(record)
 # %% [markdown]
 # ## 5 个种子的对照
 #
-# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4；键名不带 `@封顶配置`
+# 下表来自 `d2l_compat/bands.json`（`d2l_lenet/measure.py`，种子 0–4；键名不带 `@封顶配置`
 # 后缀，即完整数据）。
 
 # %%

@@ -30,11 +30,11 @@
 # 记录（`record.epochs`）读出 1×、2×、4× 轮处的测试准确率，对照就是同一次运行的 1× 处。
 #
 # **运行配置。** 4 倍轮数让 `make test` 重放的时间也成倍增加，所以本笔记本在封顶配置下运行：
-# `D2L_MAX_TRAIN_EXAMPLES=10000`、`D2L_MAX_TEST_EXAMPLES=2000`（`scripts/recipes.py` 的 `CAPPED`；
+# `D2L_MAX_TRAIN_EXAMPLES=10000`、`D2L_MAX_TEST_EXAMPLES=2000`（`d2l_lenet/recipes.py` 的 `CAPPED`；
 # `make run`、`make test` 与条带都这样跑，条带的 5 个种子也是在这个配置下量的），轮数不封顶。
 # 所以下面的准确率只能在这些运行之间比，**不能**和完整数据上的 `lenet-v1`、`lenet-v2` 直接比。
 # 去掉这两个环境变量即是完整运行，但 `bands.json` 里只有封顶配置的条带（下面的表只列出
-# `@train10000-test2000` 的键），完整运行前要先用 `scripts/measure_bands.py --no-caps` 量条带，
+# `@train10000-test2000` 的键），完整运行前要先用 `d2l_lenet/measure.py --no-caps` 量条带，
 # 否则 `bands.check` 找不到条带会报错。
 
 # %%
@@ -49,7 +49,7 @@ print('运行配置:', config.profile())
 # %% [markdown]
 # ## 模型
 #
-# 两个网络就是书中的 LeNet，由下面这个单元格定义（`scripts/recipes.py` 的两个配方也从这里取网络）：
+# 两个网络就是书中的 LeNet，由下面这个单元格定义（`d2l_lenet/recipes.py` 的两个配方也从这里取网络）：
 # `lenet_v1()` 是第一版 §5.5 的网络，`lenet_v2()` 是第二版 §6.6 的网络。
 
 # %% tags=["net"]
@@ -102,7 +102,7 @@ for title, net in [('lenet_v1', lenet_v1()), ('lenet_v2', lenet_v2())]:
 # %% [markdown]
 # ## 训练
 #
-# 每个配方一个单元格，顺序与 `scripts/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、
+# 每个配方一个单元格，顺序与 `d2l_lenet/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、
 # 初始化、训练。所以这里的运行就是条带里种子 0 的那次运行（同一种 CPU、同样的线程数下逐位相同），
 # `bands.check` 先和它比，再核对封顶运行所断言的行为 `learns`（最后一轮的损失低于第一轮）。
 #
@@ -166,7 +166,7 @@ bands.check(record_v2)
 # %% [markdown]
 # ## 5 个种子的对照
 #
-# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，上面打印的封顶配置），
+# 下表来自 `d2l_compat/bands.json`（`d2l_lenet/measure.py`，种子 0–4，上面打印的封顶配置），
 # 是 4× 轮数的最终结果。
 
 # %%
@@ -237,7 +237,7 @@ assert any(row[2] < row[1] for rows in AT.values() for row in rows)  # 有种子
 # - **1× 处很多运行离瞎猜不远**：v1 在 1× 处两个框架所有种子都在 0.0985–0.1615 之间，v2 也有种子
 #   只有 0.0940（10 类瞎猜是 0.1；见上面的 1x range）。这里每轮只用 10,000 个训练样本（上面打印的
 #   运行配置），但本笔记本没有在完整数据上对照，所以只能说“在这个封顶配置下增加轮数有用”，不能说
-#   原因就是封顶。完整数据上 2×、4× 轮还能涨多少，要去掉封顶重测（`scripts/measure_bands.py
+#   原因就是封顶。完整数据上 2×、4× 轮还能涨多少，要去掉封顶重测（`d2l_lenet/measure.py
 #   --no-caps --recipes ex14-v1-x4 ex14-v2-x4`）。
 # - 均值上升不等于每个种子都单调上升（上一个单元格断言至少有一个）：v2 的种子 2 在 2× 到 4× 之间
 #   测试准确率下降（MXNet 0.7045 → 0.6855，PyTorch 0.7095 → 0.6995）。

@@ -84,7 +84,7 @@ bands.check(record)
 # %% [markdown]
 # ## 5 个种子的对照
 #
-# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4，完整数据，每次 1 个线程）：
+# 下表来自 `d2l_compat/bands.json`（`d2l_lenet/measure.py`，种子 0–4，完整数据，每次 1 个线程）：
 # 每个配方的最终损失和测试准确率（均值 ± 标准差 [最小, 最大]），然后逐个框架比较两个配方：
 # 均值之差，以及 5 个种子的取值范围是否重叠。
 

@@ -74,7 +74,7 @@ d2l.Animator.from_record(record)
 bands.check(record)
 
 # %% [markdown]
-# 上面是种子 0。`d2l_compat/bands.json` 里还有同一配方种子 0–4 的运行（`scripts/measure_bands.py`，
+# 上面是种子 0。`d2l_compat/bands.json` 里还有同一配方种子 0–4 的运行（`d2l_lenet/measure.py`，
 # 完整数据）：下面数一数两个框架上各有几个种子崩溃（测试准确率恰好 0.1、损失在 ln 10 附近，
 # 与上面检查的 'collapses' 同一标准）。
 
@@ -90,6 +90,17 @@ for key in ('ex3-relu-lr0.9/mxnet', 'ex3-relu-lr0.9/torch'):
     print(f'{key}: 测试准确率', ' '.join(f'{a:.4f}' for a in accs),
           f'→ {n_collapsed[key]}/{len(accs)} 个种子崩溃')
 
+# 种子 0 在别的数值细节下（线程数、别的 CPU、AVX2 指令集、GPU）也跑过（bands.json 的 references 和
+# variants）：它崩不崩溃，是不是这个种子自己的性质？
+seed0_runs = {}
+for key in ('ex3-relu-lr0.9/mxnet', 'ex3-relu-lr0.9/torch'):
+    entry = bands.load()['bands'][key]
+    runs = entry['references'] + entry['variants']
+    seed0_runs[key] = [(r.get('variant', f"{r['host']['threads']} 线程"), collapsed(r['test_acc'], r['loss']))
+                       for r in runs]
+    print(f'{key}: 种子 0 在 {len(runs)} 种数值细节下的运行中，崩溃 {sum(c for _, c in seed0_runs[key])} 次；'
+          '没有崩溃的：', sorted({v for v, c in seed0_runs[key] if not c}) or '无')
+
 # %% [markdown]
 # ## 为什么停在 10%：逐步看损失、梯度和死单元
 #
@@ -99,7 +110,7 @@ for key in ('ex3-relu-lr0.9/mxnet', 'ex3-relu-lr0.9/torch'):
 # 一旦某一整层全部死亡，网络的输出就与输入无关。第 k 步打印的死单元比例是第 k 步前向计算时的状态，
 # 即前 k−1 次更新之后。
 
-# %%
+# %% tags=["numbers-vary"]
 def dead_fraction(a):
     units = a.reshape((a.shape[0], -1))
     dead = int((units.sum(axis=0) == 0).sum().asscalar())  # 计数后再除：比例恰好为 1.0 时不受舍入影响
@@ -136,25 +147,21 @@ for i, (X, y) in zip(range(60), steps_iter):
               + dead_text(dead))
 
 # %% [markdown]
-# 上面只打印了前 10 步。lr 0.9 下，浮点舍入的微小差别（例如线程数不同时卷积求和的顺序不同）可能被
-# 一步步放大，换一台机器或换个线程数，同一个种子的中间数字就可能不同（本笔记本没有测这一点）。
-# 所以 60 步整体只打印下面这些摘要，每一句都由断言检查。
+# 上面只打印了前 10 步。lr 0.9 下，浮点舍入的微小差别（线程数、CPU 的指令集不同时卷积求和的顺序不同）
+# 会被一步步放大：换一台机器，同一个种子的中间数字就不同（这两个单元格标了 `numbers-vary`，
+# 测试只比较它们输出里数字之外的文字）。所以下面只打印这次运行 60 步的摘要，不对它作断言；
+# 对任何机器都成立的，是上面从 `bands.json` 数出来的结论。
 
-# %%
+# %% tags=["numbers-vary"]
 first, worst, last = steps[0], max(steps, key=lambda s: s['grad_norm']), steps[-1]
 after = steps[worst['step']:]  # 梯度最大的那次更新之后的各步
-# 逐步的轨迹取决于数值细节（CPU 型号、GPU）：只在 bands.json 测量所用的那种 CPU 上断言
-if bands.has_reference(record, 'ex3-relu-lr0.9/mxnet'):
-    print(f"前 60 步里梯度范数最大的是第 {worst['step']} 步，超过第 1 步的 10 倍，这一步的损失高于 ln 10")
-    assert worst['grad_norm'] > 10 * first['grad_norm'] and worst['loss'] > math.log(10)
-    print('这一步的更新之后，conv1 的死单元比例至少增加 0.3，直到第 60 步都没有回到更新之前的水平')
-    assert after[0]['dead'][0] - worst['dead'][0] >= 0.3
-    assert min(s['dead'][0] for s in after) > worst['dead'][0]
-    print('第 60 步时，四层的死单元比例都超过一半')
-    assert min(last['dead']) > 0.5
-else:
-    print(f'这台机器（{record.device}，{record.host["cpu"]}）的数值与测量所用的 CPU 不同：'
-          f"梯度范数最大的是第 {worst['step']} 步；下面的叙述描述的是那种 CPU 上的运行")
+print(f"这次运行：前 60 步里梯度范数最大的是第 {worst['step']} 步，{worst['grad_norm']:.2f}，"
+      f"是第 1 步的 {worst['grad_norm'] / first['grad_norm']:.1f} 倍；这一步的损失 {worst['loss']:.2f}"
+      f"（ln 10 = {math.log(10):.2f}）")
+if after:
+    print(f"这一步的更新之后 conv1 的死单元比例 {worst['dead'][0]:.2f} → {after[0]['dead'][0]:.2f}，"
+          f"直到第 60 步最低 {min(s['dead'][0] for s in after):.2f}")
+print('第 60 步时四层的死单元比例：' + dead_text(last['dead']))
 
 # %% [markdown]
 # 训练 5 轮后的网络（上面配方运行的 `relu_net`）：在整个测试集上找整层死亡的层（对全部 10000 张
@@ -181,7 +188,7 @@ for X, y in test_iter:
     total, n = total + l.asscalar() * X.shape[0], n + X.shape[0]
 dead = [int((a == 0).sum().asscalar()) / a.size for a in sums]
 whole = [name for name, d in zip(('conv1', 'conv2', 'fc1', 'fc2'), dead) if d == 1.0]
-if record.test_acc == 0.1 or bands.has_reference(record, 'ex3-relu-lr0.9/mxnet'):  # 崩溃了的运行
+if record.test_acc == 0.1:  # 崩溃了的运行（上面的检查：在测过的 CPU 上种子 0 都崩溃）
     assert whole and conv1_grad == 0.0 and spread == 0.0 and abs(total / n - math.log(10)) < 2e-3
     print('至少有一层对全部测试图像都输出 0（整层死亡）')
     print(f'第一层卷积权重梯度的最大绝对值（所有测试批量）: {conv1_grad}')
@@ -255,8 +262,7 @@ assert all(sweep['sigmoid', lr] == 0.1 for lr in lrs if lr <= 0.1)    # lr ≤ 0
 small = [lr for lr in lrs if lr <= 0.1]
 assert all(sweep['relu', lr] > 0.7 for lr in small)                   # ReLU 在小学习率下正常训练
 assert sweep['relu', 0.1] > sweep['sigmoid', best_sigmoid]             # lr 0.1 的 ReLU 好过 sigmoid 的最好结果
-# lr 0.9 时崩溃：只在测过的 CPU 上断言（别的数值细节下同一种子可能不崩溃，见 README 的 GPU 一节）
-assert sweep['relu', 0.9] == 0.1 or not bands.has_reference(record, 'ex3-relu-lr0.9/mxnet')
+# lr 0.9 时崩溃：这一格正是上面配方 ex3-relu-lr0.9 的种子 0，各种数值细节下的结果见上面的 bands.json 计数
 assert all(n == 5 for n in n_collapsed.values())                      # 5 个种子全部崩溃
 for b in ('mxnet', 'torch'):
     assert relu_vs_sigmoid[b].overlap                                 # ReLU + lr 0.01 与 sigmoid + lr 0.9 相当
@@ -265,18 +271,19 @@ for b in ('mxnet', 'torch'):
 # ## 结论
 #
 # - **复现**：种子 0 上 ReLU + lr 0.9 崩溃（上面 'collapses' 的检查成立：测试准确率恰好 0.1，损失在 ln 10
-#   附近），与种子文档 000 一致；`bands.json` 里两个框架各 5 个种子也全部崩溃（上面打印的测试准确率）。
+#   附近），与种子文档 000 一致；`bands.json` 里两个框架各 5 个种子也全部崩溃（上面打印的测试准确率），
+#   种子 0 在测过的各种数值细节下的运行见上面的计数（没有崩溃的那些，就是这个配方的另一种结果）。
 #   ReLU + lr 0.01 正常训练，与 sigmoid + lr 0.9 相当：两个框架上两者 5 个种子的测试准确率范围都相互
 #   重叠（上面打印的比较）。
-# - **原因**（看上面打印的数字；逐步的数字只属于这次运行和这种 CPU，见上文）：前 10 步里，第 2 步的梯度范数 1.24 接近第 1 步的两倍、损失升高；
-#   这一次 lr 0.9 的更新之后，第 3 步 conv1 的死单元比例从不到 0.01 跳到 0.36。第 7 步又来一次（梯度范数
-#   1.73），第 8 步四层的死单元比例一起上升，conv1 到 0.50。60 步里梯度最大的是第 19 步：这一步的更新
-#   之后 conv1 的死单元比例至少增加 0.3，直到第 60 步都没有回到更新之前的水平；第 60 步时四层都有一半
-#   以上的单元是死的（上面的摘要）。
+# - **原因**（看上面打印的数字）：在提交的这次运行里，梯度范数在前几步里陡升、损失升到 ln 10 以上，
+#   这样一次 lr 0.9 的大更新之后，conv1 的死单元比例跳升，之后不再回落（上面的摘要给出这次运行的
+#   步数和比例）。这些逐步的数字是混沌的，换一种数值细节就变；对所有测过的数值细节都成立的是
+#   崩溃本身（上面从 `bands.json` 数出的种子和数值细节）。
 #   训练 5 轮后，至少有一层对全部测试图像都输出 0：它之后的输出与输入无关（不同图像的输出之间的最大差
 #   为 0），第一层卷积的梯度恰好为 0，测试集平均损失 2.3028，与 ln 10 = 2.3026 相差不到 0.002（上面打印并断言）。死掉的 ReLU 没有梯度，
-#   所以网络无法自己恢复。sigmoid 的导数 σ(1−σ) 处处大于 0，没有梯度恰为 0 的
-#   “死”单元（这是公式的性质，这里没有单独测）；下面的扫描里 lr 0.9 正是 sigmoid 最好的学习率。
+#   所以网络无法自己恢复。sigmoid 的导数 σ(1−σ) 在实数上处处大于 0，不会像 ReLU
+#   那样整片地输出 0、梯度恰为 0（这是公式的性质，这里没有单独测；在 float32 里输入很大时 σ 会舍入成 1，
+#   导数也会变成 0）；下面的扫描里 lr 0.9 正是 sigmoid 最好的学习率。
 # - **扫描**（种子 0，5 轮，单次运行，见上面打印的测试准确率）：sigmoid 在 lr ≤ 0.1 时 5 轮内什么也没学到
 #   （测试准确率都是 0.1，等于瞎猜），5 个学习率里 0.9 最好；ReLU 在 lr ≤ 0.1 时都正常训练，lr 0.1 的 ReLU
 #   已经好过 sigmoid 的最好结果，到 0.9 则崩溃。sigmoid 最好的学习率正是 ReLU 崩溃的学习率，而 ReLU 训练

@@ -27,11 +27,12 @@
 # %% [markdown]
 # > **本仓库添加**：先固定随机种子，再运行书里的第一个单元格。Gluon 推迟到 `initialize` 才抽取
 # > 初始参数，种子放在书的单元格之后也行；放在这里，是为了和 PyTorch 笔记本（构造层时就抽取参数）一致。
-# > 参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，这个笔记本每次运行的数字相同
-# > （`make test` 就靠这一点逐格比对输出）。
+# > 参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，在同一台机器上这个笔记本每次运行的数字相同；
+# > 换一台机器（别的 CPU、指令集、线程数或 GPU），同一种子的数字只在最后几位不同。`make test` 逐格比对
+# > 输出时，数字按实测的容差比较（见 README 的“What the tests hold runs to”）。
 
 # %% tags=["parameters", "added"]
-SEED = 0  # 本仓库添加（scripts/measure_bands.py 用 papermill 换成别的种子）
+SEED = 0  # 本仓库添加（d2l_lenet/measure.py 用 papermill 换成别的种子）
 
 # %% tags=["added"]
 from d2l_compat import mxnet as d2l  # 本仓库添加：只为下一行；书里的导入在下一个单元格
@@ -168,7 +169,7 @@ train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs)
 
 # %% [markdown]
 # > **本仓库添加**：检查结果。先和同一种子的参考运行比（`d2l_compat/bands.json` 里由
-# > `scripts/measure_bands.py` 执行本笔记本得到，容差是实测的重复误差），再和 5 个种子的区间（band：
+# > `d2l_lenet/measure.py` 执行本笔记本得到，容差是同一种子在不同数值细节——线程数、CPU、指令集、GPU——下实测差别的两倍），再和 5 个种子的区间（band：
 # > 种子 0–4 的取值范围，两端再放宽一段余量，所以比 5 个种子的最小、最大值宽）比。
 # > 超出任一项，这个单元格就报错，`make test` 随之失败。
 

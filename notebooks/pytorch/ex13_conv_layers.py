@@ -36,7 +36,7 @@ SEED = 0
 # %% [markdown]
 # ## 模型
 #
-# 网络由下面这个单元格定义（`scripts/recipes.py` 的配方 `ex13-three-convs` 也从这里取网络）。
+# 网络由下面这个单元格定义（`d2l_lenet/recipes.py` 的配方 `ex13-three-convs` 也从这里取网络）。
 
 # %% tags=["net"]
 from torch import nn
@@ -100,7 +100,7 @@ assert extra == 16 * 32 * 9 + 32 + 400 * 120
 # %% [markdown]
 # ## 训练
 #
-# 顺序与 `scripts/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、训练。
+# 顺序与 `d2l_lenet/recipes.py` 的 `run` 相同：固定种子、建网络、读数据、训练。
 # 所以这里的运行就是条带里种子 0 的那次运行（同一种 CPU、同样的线程数下逐位相同），
 # `bands.check` 先和它比，再和 5 个种子的条带比（或核对配方所断言的行为，如 `collapses`）。
 # PyTorch 的种子 0 在 `collapses` 量过成立的种子里，所以下面核对的是 `collapses`。
@@ -118,7 +118,7 @@ bands.check(record)
 # %% [markdown]
 # ## 5 个种子的对照
 #
-# 下表来自 `d2l_compat/bands.json`（`scripts/measure_bands.py`，种子 0–4；键名不带 `@封顶配置`
+# 下表来自 `d2l_compat/bands.json`（`d2l_lenet/measure.py`，种子 0–4；键名不带 `@封顶配置`
 # 后缀，即完整数据）。
 
 # %%

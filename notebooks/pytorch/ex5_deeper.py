@@ -31,7 +31,7 @@
 #
 # **运行配置。** 后两个网络每个样本的乘加次数是 LeNet 的 224 倍（见下面的表），训练代价相应地高。
 # 所以本笔记本在封顶配置下运行：`D2L_MAX_TRAIN_EXAMPLES=2048`、
-# `D2L_MAX_TEST_EXAMPLES=1024`、`D2L_MAX_EPOCHS=2`（`scripts/recipes.py` 的 `CAPPED`；`make run`
+# `D2L_MAX_TEST_EXAMPLES=1024`、`D2L_MAX_EPOCHS=2`（`d2l_lenet/recipes.py` 的 `CAPPED`；`make run`
 # 与 `make test` 都这样跑，5 个种子的结果也是在这个配置下量的）。下面的准确率只反映
 # 2048 个训练样本上 2 轮的训练，**不能**和完整数据上的 LeNet 成绩直接比。在有时间或 GPU 的机器上去掉这三个环境变量即是完整运行。
 # 配对的 MXNet 笔记本结构相同。
@@ -161,7 +161,7 @@ for name, (params, macs) in COST.items():
 #
 # 封顶配置下同一个网络换种子，测试准确率可以差很多：例如 PyTorch 上 `ex5-four-convs` 的 5 个种子范围是
 # [0.1084, 0.4912]（“5 个种子”一节打印）。所以每个网络的训练单元格都从 `d2l.set_seed(SEED)`（种子 0）
-# 重新开始，和 `scripts/measure_bands.py` 里种子 0 的运行做同一件事；`bands.check` 把它与同种子的参照运行
+# 重新开始，和 `d2l_lenet/measure.py` 里种子 0 的运行做同一件事；`bands.check` 把它与同种子的参照运行
 # 比较，再检查 `learns`：最后一轮的损失低于第一轮（各单元格下面打印）。
 
 # %%
@@ -271,7 +271,7 @@ assert not any(RANKED.values())  # 封顶配置下排不出先后（结论的第
 # %% [markdown]
 # ## 完整数据
 #
-# 封顶配置排不出先后，所以五个网络又在完整数据上训练过（`scripts/measure_bands.py`，每次运行 1 个线程，
+# 封顶配置排不出先后，所以五个网络又在完整数据上训练过（`d2l_lenet/measure.py`，每次运行 1 个线程，
 # 两个运行同时占用这台机器的 2 个核；结果在 `d2l_compat/bands.json`）：
 #
 # - 2.1–2.3 的三个网络与 LeNet 代价相近：按配方训练 10 轮，每个框架 5 个种子（`--no-caps`，键 `…@full`）；
@@ -358,7 +358,7 @@ assert set(RANKED_FULL['torch'][1]) <= set(costly)
 # ## 完整数据、完整配方：在一块 GPU 上（只有 PyTorch）
 #
 # 2.4/2.5 的两个网络在这台 CPU 上训练满 10 轮太贵。在一块借来的 NVIDIA H100 上，五个网络都按配方在完整
-# 数据上训练了 10 轮，各 5 个种子（`python scripts/recipes.py NET torch SEED`，记录在
+# 数据上训练了 10 轮，各 5 个种子（`python -m d2l_lenet.recipes NET torch SEED`，记录在
 # `results/gpu-h100/ex5-runs.jsonl`；同一个网络的 5 个运行同时占用那块 GPU）。那台机器上没有 MXNet，
 # 所以 MXNet 笔记本打印的也是这同一份 PyTorch 记录。
 

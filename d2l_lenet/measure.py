@@ -1,13 +1,13 @@
 """Measure bands and same-seed references: every recipe x backend over seeds, on the real data.
 
-    python scripts/measure_bands.py [--recipes lenet-v1 ...] [--seeds 0 1 2 3 4]
+    python -m d2l_lenet.measure [--recipes lenet-v1 ...] [--seeds 0 1 2 3 4]
                                     [--threads 1] [--jobs 2] [--no-references]
                                     [--no-caps | --caps max_epochs=2 ...]
 
 Each run is a fresh process with a fixed thread count (``D2L_NUM_THREADS``, default 1: the
 count ``make test``'s lanes use). The chapter's own recipes (``book=`` in recipes.py) run
 their notebook with papermill, so the band is measured on the book's code; the others run
-``scripts/recipes.py``. Seed 0 is also run again at 1 thread and at 2 threads: the largest
+``d2l_lenet/recipes.py``. Seed 0 is also run again at 1 thread and at 2 threads: the largest
 difference among those runs is the tolerance of the same-seed check. A heavy recipe runs
 under its caps (recipes.CAPPED) unless told otherwise; its entry is keyed
 'recipe/backend@profile'. Each entry is merged into d2l_compat/bands.json as soon as its
@@ -24,18 +24,21 @@ import tempfile
 
 from d2l_compat import bands
 from d2l_compat.config import profile
-from recipes import BAND_SEEDS, CAPPED, CLAIMS, RECIPES, ROOT, notebook_path  # beside this script
+from . import tolerances
+from .recipes import BAND_SEEDS, CAPPED, CLAIMS, RECIPES, ROOT, notebook_path
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, '..', 'd2l_compat', 'bands.json')
+OUT = bands.BANDS_FILE
 REFERENCE_THREADS = (1, 2)  # seed 0 is run again at each
 
 
-def run_env(threads, caps, results):
-    """A measured run's environment: the caps and thread count asked for, none of the caller's
-    caps, step records or machine verdict (D2L_NUMERICS), which a measurement must not inherit."""
+def run_env(threads, caps, results, extra=None):
+    """A measured run's environment: the caps and thread count asked for (and ``extra``, a
+    numerics variant's settings), none of the caller's caps, step records or machine verdict
+    (D2L_NUMERICS), which a measurement must not inherit."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith('D2L_MAX_') and k not in ('D2L_RECORD_STEPS', 'D2L_NUMERICS')}
+    env.update(extra or {})
     env.update({f'D2L_{k.upper()}': str(v) for k, v in caps.items()})
     env.update(D2L_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
                D2L_ANIMATOR='off', D2L_RESULTS=results, MXNET_ENGINE_TYPE='NaiveEngine')
@@ -55,18 +58,17 @@ def only_the_check_failed(notebook):
     return len(failed) == 1 and 'bands.check(' in ''.join(failed[0]['source'])
 
 
-def one_run(recipe, backend, seed, threads, caps):
+def one_run(recipe, backend, seed, threads, caps, extra=None):
     """Train once in a fresh process; the run's record as a dict (a failure shows its stderr)."""
     with tempfile.TemporaryDirectory() as folder:
         results = os.path.join(folder, 'runs.jsonl')
-        env = run_env(threads, caps, results)
+        env = run_env(threads, caps, results, extra)
         if 'book' in RECIPES.get(recipe, {}):  # an unknown recipe fails in the child, shown
             command = [sys.executable, '-m', 'papermill', '--kernel', 'd2l-lenet',
                        '--log-level', 'WARNING', '-p', 'SEED', str(seed),
                        str(notebook_path(recipe, backend)), os.path.join(folder, 'out.ipynb')]
         else:
-            command = [sys.executable, os.path.join(HERE, 'recipes.py'), recipe, backend,
-                       str(seed)]
+            command = [sys.executable, '-m', 'd2l_lenet.recipes', recipe, backend, str(seed)]
         done = subprocess.run(command, capture_output=True, text=True, env=env)
         if done.returncode != 0 and not only_the_check_failed(os.path.join(folder, 'out.ipynb')):
             raise RuntimeError(f'{recipe}/{backend} seed {seed} ({threads} thread(s)) failed:\n'
@@ -91,9 +93,7 @@ def entry_for(recipe, backend, runs, references, caps, command):
     """A bands.json entry: the runs, the band (or claim), the same-seed tolerance."""
     claim = CLAIMS.get(f'{recipe}/{backend}', CLAIMS.get(recipe)) or ('learns' if caps else None)
     entry = {'runs': runs, 'references': references, 'caps': caps, 'claim': claim,
-             'produced_by': command,
-             'tolerance': {m: bands.tolerance([r for r in runs + references if r['seed'] == 0],
-                                              m) for m in bands.METRICS}}
+             'produced_by': command}
     if claim:  # which seeds make the claim (bands.check holds a run to what its seed did)
         entry['claim_seeds'] = sorted({run['seed'] for run in runs + references
                                        if bands.CLAIMS[claim](bands.as_record(run))[0]})
@@ -102,20 +102,30 @@ def entry_for(recipe, backend, runs, references, caps, command):
     return entry
 
 
+def write(table, path=OUT):
+    """Write a whole bands table: to a part file first, renamed into place when complete."""
+    tmp = path + '.part'
+    with open(tmp, 'w') as f:
+        json.dump(table, f, indent=1, sort_keys=True)
+        f.write('\n')
+    os.replace(tmp, path)
+
+
 def save(key, entry):
-    """Merge one entry into bands.json under a lock (measurements may run side by side)."""
+    """Merge one entry into bands.json under a lock (measurements may run side by side); the
+    variants already measured for its key stay, and its derived fields are recomputed."""
     with open(OUT + '.lock', 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = {'margins': bands.MARGINS, 'bands': {}}
         if os.path.exists(OUT):
             with open(OUT) as f:
                 result['bands'] = json.load(f)['bands']
+        entry['variants'] = result['bands'].get(key, {}).get('variants', [])
+        for field in ('other_mode', 'gpu'):
+            entry.pop(field, None)
+        entry.update(tolerances.derived(entry))
         result['bands'][key] = entry
-        tmp = OUT + '.part'
-        with open(tmp, 'w') as f:
-            json.dump(result, f, indent=1, sort_keys=True)
-            f.write('\n')
-        os.replace(tmp, OUT)
+        write(result)
 
 
 def parse_caps(items):
@@ -147,7 +157,7 @@ def main():
     caps_group.add_argument('--caps', nargs='+', default=None, metavar='NAME=N',
                             help='these caps instead of the recipe\'s')
     args = parser.parse_args()
-    command = 'python scripts/measure_bands.py ' + ' '.join(sys.argv[1:])
+    command = 'python -m d2l_lenet.measure ' + ' '.join(sys.argv[1:])
     plans = {}  # key -> (recipe, backend, caps, [task])
     for recipe in args.recipes:
         caps = {} if args.no_caps else (parse_caps(args.caps) if args.caps is not None

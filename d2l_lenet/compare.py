@@ -1,6 +1,6 @@
 """Write reports/compare.md and its figures from the run records (make compare).
 
-    python scripts/compare.py [--records results/runs.jsonl]
+    python -m d2l_lenet.compare [--records results/runs.jsonl]
                               [--samestart results/samestart.jsonl] [--out reports]
 
 The notebook runs come from --records; the same-start runs (make samestart) from --samestart,
@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from d2l_compat import report
+from . import report
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 

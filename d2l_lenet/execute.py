@@ -1,6 +1,6 @@
 """Run notebooks elsewhere (a GPU machine, a fresh kernel) and report, leaving the committed ones alone.
 
-    python scripts/execute.py NOTEBOOK... [--out DIR] [--kernel python3] [--timeout 1800]
+    python -m d2l_lenet.execute NOTEBOOK... [--out DIR] [--kernel python3] [--timeout 1800]
 
 Each notebook runs top to bottom in a fresh kernel (nbclient; no Jupyter server, no
 nbconvert), and its executed copy goes to DIR. One line per notebook: wall-clock seconds,

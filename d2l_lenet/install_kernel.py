@@ -1,6 +1,6 @@
 """Register the course's Jupyter kernel inside the venv: "Python 3 (d2l: MXNet + PyTorch)".
 
-    python scripts/install_kernel.py        (make venv runs it)
+    python -m d2l_lenet.install_kernel        (make venv runs it)
 
 The kernel's environment is where the course's CPU settings live, so importing d2l_compat
 changes nothing in anyone's process:

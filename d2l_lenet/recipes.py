@@ -7,8 +7,8 @@ net a notebook shows, and a notebook's seeded run is the band's run of that seed
 notebook follows the recipe's order: ``d2l.set_seed(SEED)``, build the net, load the data,
 initialise, train.
 
-    python scripts/recipes.py RECIPE BACKEND SEED [LR]     one run; its record as JSON last
-    python scripts/recipes.py --caps-for NOTEBOOK          the D2L_MAX_* a notebook runs under
+    python -m d2l_lenet.recipes RECIPE BACKEND SEED [LR]     one run; its record as JSON last
+    python -m d2l_lenet.recipes --caps-for NOTEBOOK          the D2L_MAX_* a notebook runs under
 """
 import functools
 import json
@@ -236,5 +236,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     main(sys.argv[1:])

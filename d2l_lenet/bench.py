@@ -1,6 +1,6 @@
 """Seconds per LeNet epoch: upstream d2lzh/d2l vs the d2l_compat shims vs a compute floor.
 
-    python scripts/bench.py [--epochs 2] [--repeats 3]      (or: make bench)
+    python -m d2l_lenet.bench [--epochs 2] [--repeats 3]      (or: make bench)
 
 One invocation times every row on the same Fashion-MNIST files, each row in a fresh process
 (``--row NAME``), the rows interleaved over ``--repeats`` rounds so that a slow spell of the
@@ -21,7 +21,7 @@ shim's thread policy and with every core forced (``--sharing-only``: just that),
 thread policy itself costs a solo run.
 
 The measurements go to results/bench.json; the tables printed (and the README's, through
-scripts/readme.py) are rendered from that file.
+d2l_lenet/readme.py) are rendered from that file.
 """
 import argparse
 import contextlib
@@ -39,8 +39,7 @@ import tempfile
 import time
 from unittest import mock
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import recipes  # noqa: E402
+from . import recipes
 from d2l_compat import core, data, threads  # noqa: E402  (framework-free)
 
 BATCH = 256
@@ -385,7 +384,7 @@ def row_env(name, extra=None):
 
 
 def start_row(name, epochs, extra=None, pairs=1):
-    return subprocess.Popen([sys.executable, os.path.abspath(__file__), '--row', name,
+    return subprocess.Popen([sys.executable, '-m', 'd2l_lenet.bench', '--row', name,
                              '--epochs', str(epochs), '--pairs', str(pairs)],
                             stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=row_env(name, extra))
@@ -481,7 +480,7 @@ def measure_sharing(epochs, repeats, pairs):
                      'policy_cost': run_row('policy-cost', epochs)})
 
 
-# ---- rendering (also used by scripts/readme.py for the README) -------------------------------
+# ---- rendering (also used by d2l_lenet/readme.py for the README) -------------------------------
 TARGETS = {'floor': 1.15, 'beside': 3.0, 'together': 2.2, 'solo': 1.05}  # issue 16's targets
 
 
@@ -676,7 +675,7 @@ def main():
     partial.write_text(json.dumps(results, indent=1) + '\n')
     partial.replace(args.out)  # a bench that dies halfway leaves the last complete file
     print(render(results))
-    print(f'\n(written to {args.out}; python scripts/readme.py puts it in the README)')
+    print(f'\n(written to {args.out}; python -m d2l_lenet.readme puts it in the README)')
 
 
 if __name__ == '__main__':

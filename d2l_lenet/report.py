@@ -1,6 +1,6 @@
 """MXNet vs PyTorch, recipe by recipe: is a gap between them framework numerics or seed noise?
 
-The evidence is of two kinds. Same-start runs (``scripts/samestart.py``) train both
+The evidence is of two kinds. Same-start runs (``d2l_lenet/samestart.py``) train both
 frameworks from identical weights over the same batches, so whatever parts them is framework
 numerics; the seed runs behind the bands (``bands.json``) show how far one framework moves
 when only the seed changes. The report sets the first beside the second.
@@ -12,17 +12,16 @@ import io
 import os
 import re
 import statistics
-import warnings
 
-from . import BACKENDS
-from . import bands as bands_mod
-from .config import profile
-from .core import load_records
+from d2l_compat import BACKENDS
+from d2l_compat import bands as bands_mod
+from d2l_compat.config import profile
+from d2l_compat.core import load_records
 
 NAMES = {'mxnet': 'MXNet', 'torch': 'PyTorch'}
 METRICS = (('loss', 'final loss', '{:.4f}'), ('train_acc', 'train acc', '{:.4f}'),
            ('test_acc', 'test acc', '{:.4f}'))
-CHAPTER = ('lenet-v1', 'lenet-v2')  # the book's recipes, first in scripts/recipes.py too
+CHAPTER = ('lenet-v1', 'lenet-v2')  # the book's recipes, first in d2l_lenet/recipes.py too
 SECTIONS = {'lenet-v1': '§5.5', 'lenet-v2': '§6.6'}
 RTOLS = (1e-4, 1e-2)  # relative |Δ loss| thresholds: float32 round-off, and a visible change
 FLOOR = 1e-9  # log axis: a step with no difference is drawn here instead of vanishing
@@ -164,21 +163,12 @@ class Gap:
 # ---------------------------------------------------------------- tables and text
 
 def verdict(record, path=None):
-    """The band verdict of a notebook run, as bands.check gives it (never raises)."""
+    """How bands.evaluate holds a notebook run: 'in band', 'claim holds', 'other mode', 'OUT
+    OF BAND', or why there is no band (never raises)."""
     try:
-        with contextlib.redirect_stdout(io.StringIO()), \
-                warnings.catch_warnings(record=True) as warned:  # here only the verdict
-            warnings.simplefilter('always', bands_mod.ClaimWarning)
-            bands_mod.check(record, path=path)
-    except bands_mod.OutOfBandError:
-        return 'OUT OF BAND'
-    except (KeyError, ValueError) as e:
+        return bands_mod.evaluate(record, path=path).label
+    except (LookupError, ValueError) as e:
         return f'no band ({str(e).splitlines()[0][:60]})'
-    entry = bands_mod.load(path)['bands'][bands_mod.key_for(record.recipe, record.backend,
-                                                            record.caps)]
-    if any(issubclass(w.category, bands_mod.ClaimWarning) for w in warned):
-        return 'claim fails (other numerics: warned, not raised)'
-    return 'claim holds' if entry.get('claim') else 'in band'
 
 
 def seconds_per_epoch(record):

@@ -1,7 +1,7 @@
 """Write the README's measured tables from the committed data (bands.json, the run records).
 
-    python scripts/readme.py            rewrite the generated blocks of README.md
-    python scripts/readme.py --check    exit 1 if they are out of date (tests/test_readme.py)
+    python -m d2l_lenet.readme            rewrite the generated blocks of README.md
+    python -m d2l_lenet.readme --check    exit 1 if they are out of date (tests/test_readme.py)
 
 A generated block sits between ``<!-- generated: NAME -->`` and ``<!-- end generated -->``;
 everything else in the README is written by hand, and quotes no measured number.
@@ -13,21 +13,30 @@ import re
 import statistics
 import sys
 
-from d2l_compat import bands, report
+from d2l_compat import bands
+from . import report
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / 'scripts'))
-import bench  # noqa: E402
-import recipes  # noqa: E402
+from . import bench
+from . import recipes, tolerances
 
 BLOCK = re.compile(r'(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->)', re.S)
 
 
 def bands_table():
-    """Every recipe x backend: seeds, final test accuracy over them, what a run is held to."""
+    """Every recipe x backend: seeds, final test accuracy over them, what a run is held to, and
+    the numerics variants its tolerances were measured over."""
     table = bands.load()['bands']
-    lines = ['| recipe | backend | profile | seeds | test acc: mean ± sd [min, max] '
-             '| a run is held to | same-seed tolerance (test acc) |', '|---|---|---|---|---|---|---|']
+    cpus = sorted({run['host'].get('cpu') for entry in table.values()
+                   for run in tolerances.variation(entry) + entry['runs']})
+    names = sorted({run.get('variant', f"{run['host'].get('threads')} threads")
+                    for entry in table.values()
+                    for run in tolerances.variation(entry) + tolerances.variation(entry, True)})
+    lines = [f'CPU models behind the runs: {", ".join(cpus)}; variants of seed 0: '
+             f'{", ".join(names)} (`d2l_lenet.variants`).', '',
+             '| recipe | backend | profile | seeds | test acc: mean ± sd [min, max] '
+             '| a run is held to | same-seed tolerance (test acc, CPU) | seed-0 variations '
+             '(CPU / GPU) | chaotic (CPU / GPU) |', '|---|---|---|---|---|---|---|---|---|']
     for key in sorted(table, key=lambda k: (report.recipe_order(k.split('/')[0]), k)):
         entry = table[key]
         recipe, rest = key.split('/')
@@ -35,11 +44,17 @@ def bands_table():
         accs = [run['test_acc'] for run in entry['runs']]
         if entry.get('claim'):
             held = f"claim '{entry['claim']}' (seeds {entry.get('claim_seeds')})"
+            if entry['claim'] in bands.CLAIMS_WITH_BAND:
+                held += f" and band [{entry['test_acc'][0]}, {entry['test_acc'][1]}]"
         else:
             held = f"band [{entry['test_acc'][0]}, {entry['test_acc'][1]}]"
-        tolerance = entry['tolerance']['test_acc'] if entry.get('references') else '—'
+        cpu, gpu = tolerances.variation(entry), tolerances.variation(entry, gpu=True)
+        tolerance = entry['tolerance']['test_acc'] if cpu and not entry['chaotic'] else '—'
+        chaos = ' / '.join(('yes' if c.get('chaotic') else 'no') if runs else '—'
+                           for c, runs in ((entry, cpu), (entry.get('gpu', {}), gpu)))
         lines.append(f'| {recipe} | {backend} | {profile or "full"} | {len(accs)} | '
-                     f'{bands.spread(accs)} | {held} | {tolerance} |')
+                     f'{bands.spread(accs)} | {held} | {tolerance} | {len(cpu)} / {len(gpu)} '
+                     f'| {chaos} |')
     return '\n'.join(lines)
 
 
@@ -73,7 +88,7 @@ def gpu_summary():
     cpu = report.latest_by_recipe(report.load_records(str(ROOT / 'results' / 'runs.jsonl')))
     lines = [f'Machine: {machine}. PyTorch only: the machine has no MXNet, and MXNet 1.9.1 needs '
              'numpy < 1.24, which has no build for its Python 3.12. Notebooks run by '
-             '`scripts/execute.py`; log and records in `results/gpu-h100/`.', '',
+             '`d2l_lenet/execute.py`; log and records in `results/gpu-h100/`.', '',
              '| notebook | wall s | error | recipe: band check on the GPU run |', '|---|---|---|---|']
     for name, (wall, error) in sorted(walls.items(), key=lambda i: report.recipe_order(
             (recipes.recipes_of(i[0]) or [i[0]])[0])):
@@ -148,7 +163,7 @@ def main():
     new = render(text)
     if args.check:
         if new != text:
-            sys.exit('README.md: generated blocks are out of date; run python scripts/readme.py')
+            sys.exit('README.md: generated blocks are out of date; run python -m d2l_lenet.readme')
         return
     path.write_text(new)
 

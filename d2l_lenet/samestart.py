@@ -1,6 +1,6 @@
 """Same start, two frameworks: train a recipe on MXNet and on PyTorch from identical weights.
 
-    python scripts/samestart.py [--recipes lenet-v1 ...] [--seeds 0 1] [--jobs 2]
+    python -m d2l_lenet.samestart [--recipes lenet-v1 ...] [--seeds 0 1] [--jobs 2]
                                 [--out results/samestart.jsonl]
 
 For each recipe and seed, one fresh process (one thread, so runs repeat digit for digit)
@@ -19,7 +19,7 @@ import os
 import subprocess
 import sys
 
-import recipes  # beside this script
+from . import recipes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STARTS = ('gluon', 'torch-biases')
@@ -101,7 +101,7 @@ def worker(recipe, seed, start, caps):
     env.update({f'D2L_{k.upper()}': str(v) for k, v in caps.items()})
     env.update(D2L_NUM_THREADS='1', OMP_NUM_THREADS='1', D2L_RECORD_STEPS='1',
                D2L_ANIMATOR='off', MXNET_ENGINE_TYPE='NaiveEngine')
-    done = subprocess.run([sys.executable, __file__, '--one', recipe, str(seed), start],
+    done = subprocess.run([sys.executable, '-m', 'd2l_lenet.samestart', '--one', recipe, str(seed), start],
                           capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f'{recipe} seed {seed} ({start}) failed:\n{done.stderr[-4000:]}')
@@ -140,5 +140,4 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.path.insert(0, HERE)
     main()

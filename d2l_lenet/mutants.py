@@ -1,9 +1,10 @@
 """Plant one-line bugs in a copy of the project; each must make the fast tests fail.
 
-    python scripts/mutants.py [--only NAME ...]      (or: make mutants)
+    python -m d2l_lenet.mutants [--only NAME ...]      (or: make mutants)
 
-Each mutant is a one-line change to d2l_compat, the kind a real bug would make while
-training still looks plausible. It is applied to a fresh copy of the working tree (the
+Each mutant is a one-line change to d2l_compat, or to the book's own code in a notebook (the
+train_ch6 that §6.6 defines), the kind a real bug would make while training still looks
+plausible. It is applied to a fresh copy of the working tree (the
 repository is never touched), then the unit tests run there (``pytest tests -x``, without
 the notebooks and the browser test). A mutant is killed when a test fails that passes on the
 unchanged copy; the script prints which test caught each one and the kill rate, and exits 1
@@ -71,6 +72,19 @@ MUTANTS = {
     'step loss not scaled back to a sum (train_ch6)': (
         'd2l_compat/torch.py', 'loss_sum = loss.detach() * X.shape[0]',
         'loss_sum = loss.detach()'),
+    # In the book's own code: the train_ch6 that §6.6's notebooks define and call.
+    'lr x 0.8 in the book\'s train_ch6 (PyTorch notebook)': (
+        'notebooks/pytorch/lenet.py', 'optimizer = torch.optim.SGD(net.parameters(), lr=lr)',
+        'optimizer = torch.optim.SGD(net.parameters(), lr=lr * 0.8)'),
+    'Xavier gain 0.85 in the book\'s train_ch6 (PyTorch notebook)': (
+        'notebooks/pytorch/lenet.py', 'nn.init.xavier_uniform_(m.weight)',
+        'nn.init.xavier_uniform_(m.weight, gain=0.85)'),
+    'lr x 0.8 in the book\'s train_ch6 (MXNet notebook)': (
+        'notebooks/mxnet/lenet.py', "'sgd', {'learning_rate': lr})",
+        "'sgd', {'learning_rate': lr * 0.8})"),
+    'Xavier gain 0.85 in the book\'s train_ch6 (MXNet notebook)': (  # magnitude = 3 gain²
+        'notebooks/mxnet/lenet.py', 'init=init.Xavier())',
+        'init=init.Xavier(magnitude=3 * 0.85 ** 2))'),
 }
 
 
