@@ -114,8 +114,22 @@ class Backend:
         """What the book's train_ch6 does to a net before training (Xavier, edition rules)."""
         raise NotImplementedError
 
-    def sgd(self, net, lr):
-        """The book's optimizer: plain minibatch SGD on every parameter."""
+    def sgd(self, net, lr, momentum=0.0):
+        """The book's optimizer: minibatch SGD on every parameter (momentum 0: plain SGD)."""
+        raise NotImplementedError
+
+    def init_xavier(self, net, device):
+        """Gluon's ``init.Xavier()`` on ``device``: Glorot-uniform weights, zero biases (what
+        d2lzh §5.5 does, written once for every backend)."""
+        raise NotImplementedError
+
+    def init_default(self, net, device):
+        """The framework's own default initialisation, on ``device``."""
+        raise NotImplementedError
+
+    def materialize(self, net, input_shape, device):
+        """Give every parameter of an initialised net its shape on ``device`` (Gluon infers
+        shapes on a first forward pass), so weights can be read or assigned before training."""
         raise NotImplementedError
 
     def learning_rate(self, trainer):
@@ -306,8 +320,21 @@ class Backend:
         self.assign(net, match(params, self.named_arrays(net), self.name))
 
 
+REGISTRY = {}  # backend name -> its hooks, filled as each backend module is imported
+
+
+def hooks(name):
+    """The hooks of backend ``name`` (importing its module on first use), for the project's
+    tooling: framework-neutral code calls these instead of naming a framework."""
+    import importlib
+    if name not in REGISTRY:
+        importlib.import_module(f'{__package__}.{name}')
+    return REGISTRY[name]
+
+
 def export(backend, namespace):
     """Bind ``backend``'s helpers as module-level names of ``namespace`` (a module's globals)."""
+    REGISTRY[backend.name] = backend
     for name in PUBLIC:
         if name == 'BACKEND':
             value = backend.name

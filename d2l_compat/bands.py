@@ -216,6 +216,7 @@ def evaluate(record, key=None, path=None):
             verdict.other_mode = mode['variants']
             verdict.comparisons += [Comparison('band', m, getattr(record, m), tuple(mode[m]))
                                     for m in METRICS]
+            return verdict
         if claim not in CLAIMS_WITH_BAND:
             return verdict
     verdict.band_seeds = [run['seed'] for run in entry['runs']]

@@ -120,8 +120,18 @@ class MXNetBackend(backend.Backend):
     def init_ch6(self, net, device):
         net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
 
-    def sgd(self, net, lr):
-        return gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
+    def sgd(self, net, lr, momentum=0.0):
+        options = {'learning_rate': lr, **({'momentum': momentum} if momentum else {})}
+        return gluon.Trainer(net.collect_params(), 'sgd', options)
+
+    def init_xavier(self, net, device):
+        net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
+
+    def init_default(self, net, device):
+        net.initialize(force_reinit=True, ctx=device)
+
+    def materialize(self, net, input_shape, device):
+        net((mx.np if mx.util.is_np_array() else nd).zeros(input_shape, ctx=device))
 
     def learning_rate(self, trainer):
         return float(trainer.learning_rate)

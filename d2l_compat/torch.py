@@ -105,8 +105,22 @@ class TorchBackend(backend.Backend):
                 nn.init.xavier_uniform_(m.weight)
         net.apply(init_weights)
 
-    def sgd(self, net, lr):
-        return torch.optim.SGD(net.parameters(), lr=lr)
+    def sgd(self, net, lr, momentum=0.0):
+        return torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+
+    def init_xavier(self, net, device):
+        def like_gluon(m):
+            if type(m) in (nn.Linear, nn.Conv2d):
+                nn.init.xavier_uniform_(m.weight)
+                nn.init.zeros_(m.bias)
+        net.to(device)
+        net.apply(like_gluon)
+
+    def init_default(self, net, device):
+        net.to(device)
+
+    def materialize(self, net, input_shape, device):
+        net.to(device)
 
     def learning_rate(self, trainer):
         return float(trainer.param_groups[0]['lr'])

@@ -16,6 +16,8 @@ import os
 import pathlib
 import sys
 
+from d2l_compat import backend as interface
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}  # backend -> notebooks/<folder>
 
@@ -157,30 +159,12 @@ def initialize(net, s, backend, device):
     init = s['init']
     if init and init not in ('xavier', 'default'):  # the notebook's own initialiser
         return net_cell(backend, s['net'][0])[init](net, device)
-    if backend == 'mxnet':
-        from mxnet import init as mx_init
-        return net.initialize(force_reinit=True, ctx=device,
-                              **({'init': mx_init.Xavier()} if init == 'xavier' else {}))
-    net.to(device)
-    if init == 'xavier':
-        net.apply(xavier_like_gluon)
-
-
-def xavier_like_gluon(m):
-    """Gluon's init.Xavier() in PyTorch: Glorot-uniform weights, zero biases."""
-    from torch import nn
-    if type(m) in (nn.Linear, nn.Conv2d):
-        nn.init.xavier_uniform_(m.weight)
-        nn.init.zeros_(m.bias)
+    hooks = interface.hooks(backend)
+    (hooks.init_xavier if init == 'xavier' else hooks.init_default)(net, device)
 
 
 def sgd(net, s, backend, lr):
-    if backend == 'mxnet':
-        from mxnet import gluon
-        options = {'learning_rate': lr, **({'momentum': s['momentum']} if s['momentum'] else {})}
-        return gluon.Trainer(net.collect_params(), 'sgd', options)
-    import torch
-    return torch.optim.SGD(net.parameters(), lr=lr, momentum=s['momentum'])
+    return interface.hooks(backend).sgd(net, lr, s['momentum'])
 
 
 def backend_module(backend):

@@ -19,6 +19,8 @@ import os
 import subprocess
 import sys
 
+from d2l_compat import backend as interface
+
 from . import recipes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,12 +36,12 @@ def start_params(recipe, seed, start):
     mx_d2l.set_seed(seed)
     net = recipes.build_net(recipe, 'mxnet')
     device = mx_d2l.try_gpu()
+    hooks = interface.hooks('mxnet')
     if s['trainer'] == 'train_ch6':
-        mx_d2l.train_ch6.__self__.init_ch6(net, device)
+        hooks.init_ch6(net, device)
     else:
         recipes.initialize(net, s, 'mxnet', device)
-    shape = (1, 1, s['resize'] or 28, s['resize'] or 28)
-    net(_zeros(shape))  # Gluon infers the input sizes on the first forward pass
+    hooks.materialize(net, input_shape(s), device)
     params = mx_d2l.get_params(net)
     if start == 'torch-biases':
         torch_d2l.set_seed(seed)
@@ -49,9 +51,9 @@ def start_params(recipe, seed, start):
     return params
 
 
-def _zeros(shape):
-    import mxnet as mx
-    return (mx.np if mx.util.is_np_array() else mx.nd).zeros(shape)
+def input_shape(s):
+    """One example's batch shape for a recipe's settings."""
+    return (1, 1, s['resize'] or 28, s['resize'] or 28)
 
 
 def train_from(recipe, backend, seed, params, start, mean_loss=None):
@@ -65,19 +67,18 @@ def train_from(recipe, backend, seed, params, start, mean_loss=None):
     s = recipes.settings(recipe)
     d2l.set_seed(seed)
     net = recipes.build_net(recipe, backend)
-    if backend == 'mxnet':
-        net.initialize(ctx=d2l.try_gpu())
-        net(_zeros((1, 1, s['resize'] or 28, s['resize'] or 28)))
+    hooks = interface.hooks(backend)
+    hooks.init_default(net, d2l.try_gpu())  # then overwritten: every parameter gets a shape
+    hooks.materialize(net, input_shape(s), d2l.try_gpu())
     d2l.set_params(net, params)
     train_iter, test_iter = recipes.loaders(d2l, s)
     device = d2l.try_gpu()
     trainer = recipes.sgd(net, s, backend, s['lr'])
-    backend_obj = d2l.train_ch5.__self__
     loop = getattr(loops, f"{s['trainer']}_loop")
     summed = s['trainer'] == 'train_ch5' if mean_loss is None else not mean_loss
     divisor = s['batch_size'] if summed else None
     num_epochs = core.check_epochs(s['num_epochs'])  # D2L_MAX_EPOCHS applies here too
-    record = backend_obj.fit(loop, net, train_iter, test_iter, num_epochs, trainer, device,
+    record = hooks.fit(loop, net, train_iter, test_iter, num_epochs, trainer, device,
                              divisor, recipe, False,  # filed by main(), not in D2L_RESULTS
                              s['batch_size'] if s['trainer'] == 'train_ch5' else None)
     record.start = start

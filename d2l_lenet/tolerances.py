@@ -83,7 +83,7 @@ def chaotic(entry, found):
 def other_mode(entry, runs):
     """The band of ``runs`` that did not make the entry's claim, or None."""
     claim = entry.get('claim')
-    if not claim or claim in bands.CLAIMS_WITH_BAND:
+    if not claim:
         return None
     missed = [run for run in runs if not bands.CLAIMS[claim](bands.as_record(run))[0]]
     if not missed:

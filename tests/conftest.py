@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from d2l_compat import data
+from d2l_compat import BACKENDS, data
 
 
 def idx_bytes(array):
@@ -58,3 +58,9 @@ def no_run_records(monkeypatch):
     """Unit tests' training runs are not notebook runs: keep them out of D2L_RESULTS (make test
     points it at the file the comparison notebook reads)."""
     monkeypatch.delenv('D2L_RESULTS', raising=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """Each backend's name in turn (d2l_compat.BACKENDS): a test taking it runs once per backend."""
+    return request.param

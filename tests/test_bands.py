@@ -216,7 +216,6 @@ def test_capped_runs_are_held_to_what_was_measured_under_their_caps():
         bands.load(bad / 'broken-bands.json')
 
 
-@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
 def test_a_wrong_learning_rate_lands_outside_the_band(backend, monkeypatch):
     """lr 0.001 instead of 0.9 fails the check (the reference and the band)."""
     monkeypatch.setenv('D2L_ANIMATOR', 'off')

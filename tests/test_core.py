@@ -167,7 +167,6 @@ def test_test_examples_cap_and_normalize(few_examples, monkeypatch):
         d2l.Normalize(test_iter, 0.5, 0)
 
 
-@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
 def test_train_slides_prints_every_100_batches_and_records(backend, few_examples, capsys):
     import importlib
     d2l = importlib.import_module(f'd2l_compat.{backend}')

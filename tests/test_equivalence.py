@@ -226,7 +226,6 @@ def test_torch_train_ch5_matches_d2lzh_from_gluons_weights():
             close(a, b, f'{name} final {k} vs d2lzh', atol=1e-5)
 
 
-@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
 def test_params_move_between_frameworks_layer_by_layer(backend):
     """get_params of one framework loads into the other; a net of other layers is refused."""
     import torch

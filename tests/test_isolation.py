@@ -37,7 +37,6 @@ def snapshot():
 '''
 
 
-@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
 @pytest.mark.parametrize('torch_threads', [None, 1])
 def test_import_changes_no_environment_threads_or_file_descriptors(backend, torch_threads):
     """Not even MXNet's own import may leave an already-loaded torch on fewer threads."""
@@ -65,7 +64,6 @@ NET = {'mxnet': 'from mxnet.gluon import nn\nnet = nn.Sequential()\nnet.add(nn.D
        'torch': 'from torch import nn\nnet = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\n'}
 
 
-@pytest.mark.parametrize('backend', ['mxnet', 'torch'])
 def test_a_headless_train_ch6_never_imports_matplotlib(backend):
     """matplotlib's first import would be charged to the run; with 'off' nothing is drawn."""
     code = (f'import json, sys\nimport numpy as np\nfrom d2l_compat import {backend} as d2l\n'

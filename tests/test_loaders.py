@@ -23,7 +23,6 @@ def first_batches(shim, seed, resize=None, epochs=2):
     return out, next(iter(test_iter))
 
 
-@pytest.mark.parametrize('backend', SHIMS)
 def test_training_batches_are_the_seeds_shuffle_of_the_real_data(backend):
     images, labels = data.load_split('fashion-mnist', 'train')
     (first, second), _ = first_batches(SHIMS[backend], seed=0)
@@ -59,7 +58,6 @@ def half_pixel_bilinear(image, size):
     return weights(image.shape[0], size) @ image @ weights(image.shape[1], size).T
 
 
-@pytest.mark.parametrize('backend', SHIMS)
 def test_resize_is_half_pixel_bilinear_on_both_backends(backend):
     shim = SHIMS[backend]
     _, (X, _) = first_batches(shim, seed=0, resize=224, epochs=0)
@@ -68,7 +66,6 @@ def test_resize_is_half_pixel_bilinear_on_both_backends(backend):
     np.testing.assert_allclose(numpy_of(shim, X)[0, 0], expected, atol=1e-5)
 
 
-@pytest.mark.parametrize('backend', SHIMS)
 def test_evaluation_runs_the_net_in_inference_mode(backend):
     """With dropout, a training-mode evaluation would differ from call to call."""
     shim = SHIMS[backend]
