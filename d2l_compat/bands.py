@@ -328,6 +328,24 @@ def check(record, key=None, path=None, lang='zh'):
             f'{f.metric} {f.value:.4f} outside {f.kind} {f.bounds}' for f in verdict.failures))
 
 
+def full_run_estimate(runs, path=None):
+    """Print, for each (key, epochs) of a full run, the seconds it takes on a CPU: the mean
+    seconds per epoch of that key's full-data runs in bands.json (or of its '@epochsN' runs,
+    all examples but fewer epochs) times ``epochs``; or that none were measured."""
+    table = load(path)['bands']
+    for key, epochs in runs:
+        measured = [k for k in (key, *sorted(k for k in table if k.startswith(key + '@epochs')))
+                    if k in table]
+        if not measured:
+            print(f'{key}: 完整数据上没有在 CPU 上测过每轮的时间')
+            continue
+        entry = table[measured[0]]
+        per_epoch = statistics.mean(run['seconds_per_epoch'] for run in entry['runs'])
+        threads = sorted({run['host'].get('threads') for run in entry['runs']})
+        print(f'{key}: CPU 上每轮约 {per_epoch:.0f} s（{measured[0]}，{len(entry["runs"])} 次运行，'
+              f'{threads} 个线程），{epochs} 轮约 {per_epoch * epochs / 60:.0f} 分钟')
+
+
 def spread(values):
     """'mean ± sd [min, max]' of a few final metrics (sd 0 for a single value)."""
     sd = statistics.stdev(values) if len(values) > 1 else 0.0

@@ -33,18 +33,30 @@
 # `D2L_MAX_TRAIN_EXAMPLES=10000`、`D2L_MAX_TEST_EXAMPLES=2000`（`d2l_lenet/recipes.py` 的 `CAPPED`；
 # `make run`、`make test` 与条带都这样跑，条带的 5 个种子也是在这个配置下量的），轮数不封顶。
 # 所以下面的准确率只能在这些运行之间比，**不能**和完整数据上的 `lenet-v1`、`lenet-v2` 直接比。
-# 去掉这两个环境变量即是完整运行，但 `bands.json` 里只有封顶配置的条带（下面的表只列出
+# 封顶在下面第一个代码单元格里设定，在 Jupyter 里打开也一样；把那里的 `FULL_RUN` 改成 `True` 即是完整运行，但 `bands.json` 里只有封顶配置的条带（下面的表只列出
 # `@train10000-test2000` 的键），完整运行前要先用 `d2l_lenet/measure.py --no-caps` 量条带，
-# 否则 `bands.check` 找不到条带会报错。
+# 否则 `bands.check` 找不到条带，报错说明这一点并打印这次运行的数字。
 
 # %%
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands, config
+import os
 from mxnet import gluon, init, nd
 import statistics
 
+# 封顶是默认：在 Jupyter 里打开也一样（make test 设的封顶原样保留）；FULL_RUN = True 按完整配方训练
+FULL_RUN = False
+CAPS = {'D2L_MAX_TRAIN_EXAMPLES': '10000', 'D2L_MAX_TEST_EXAMPLES': '2000'}
+for name, value in CAPS.items():
+    if FULL_RUN:
+        os.environ.pop(name, None)
+    else:
+        os.environ.setdefault(name, value)
 SEED = 0
 print('运行配置:', config.profile())
+B = 'mxnet'
+print('完整运行（FULL_RUN = True）预计：')
+bands.full_run_estimate([(f'ex14-v1-x4/{B}', 20), (f'ex14-v2-x4/{B}', 40)])
 
 # %% [markdown]
 # ## 模型
