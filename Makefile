@@ -82,7 +82,7 @@ samestart: $(STAMP)
 
 # One-line bugs planted in a copy of d2l_compat; each must make the fast tests fail.
 mutants: $(STAMP)
-	$(PY) -m d2l_lenet.mutants
+	$(PY) -m d2l_lenet.mutants --jobs $(LANES)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -11,6 +11,7 @@ unchanged copy; the script prints which test caught each one and the kill rate, 
 if any mutant survives.
 """
 import argparse
+import concurrent.futures
 import os
 import pathlib
 import re
@@ -128,12 +129,31 @@ def caught_by(output):
     return found[0] if found else None
 
 
+def try_mutant(name, pristine, folder):
+    """Apply one mutant to its own copy and run the tests there; its table row and verdict."""
+    copy = pathlib.Path(folder) / f'mutant-{abs(hash(name))}'
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(pristine, copy)
+    apply(copy, *MUTANTS[name])
+    start = time.time()
+    result = run_tests(copy)
+    test = caught_by(result.stdout)
+    # a kill counts only if that test passes without the mutant (not a failure the tree
+    # already had)
+    killed = (result.returncode != 0 and test is not None
+              and run_tests(pristine, [[*PYTEST, test]]).returncode == 0)
+    shutil.rmtree(copy, ignore_errors=True)
+    return (f"| {name} | `{MUTANTS[name][0]}` | {'killed' if killed else 'SURVIVED'} "
+            f"| {test or '—'} | {time.time() - start:.0f} |"), killed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--only', nargs='+', choices=MUTANTS, metavar='NAME')
+    parser.add_argument('--jobs', type=int, default=1, help='mutants tried side by side')
     args = parser.parse_args()
     names = args.only or list(MUTANTS)
-    rows, survived = [], []
+    rows, survived = {}, []
     with tempfile.TemporaryDirectory() as folder:
         pristine = pathlib.Path(folder) / 'pristine'
         copy_tree(pristine)
@@ -142,25 +162,16 @@ def main():
                                capture_output=True, env={**os.environ, 'PYTHONPATH': str(pristine)})
         if not check.stdout.startswith(str(pristine)):
             raise SystemExit(f'the copy does not import its own d2l_compat: {check.stdout}')
-        for name in names:
-            copy = pathlib.Path(folder) / 'mutant'
-            shutil.rmtree(copy, ignore_errors=True)
-            shutil.copytree(pristine, copy)
-            apply(copy, *MUTANTS[name])
-            start = time.time()
-            result = run_tests(copy)
-            test = caught_by(result.stdout)
-            # a kill counts only if that test passes without the mutant (not a failure the
-            # tree already had)
-            killed = (result.returncode != 0 and test is not None
-                      and run_tests(pristine, [[*PYTEST, test]]).returncode == 0)
-            rows.append(f"| {name} | `{MUTANTS[name][0]}` | {'killed' if killed else 'SURVIVED'} "
-                        f"| {test or '—'} | {time.time() - start:.0f} |")
-            print(rows[-1], flush=True)
-            if not killed:
-                survived.append(name)
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            futures = {pool.submit(try_mutant, name, pristine, folder): name for name in names}
+            for future in concurrent.futures.as_completed(futures):
+                row, killed = future.result()
+                rows[futures[future]] = row
+                print(row, flush=True)
+                if not killed:
+                    survived.append(futures[future])
     print('\n| mutant | file | result | first test that failed | seconds |\n|---|---|---|---|---|')
-    print('\n'.join(rows))
+    print('\n'.join(rows[name] for name in names))
     print(f'\nkilled {len(names) - len(survived)} of {len(names)} mutants')
     sys.exit(1 if survived else 0)
 
