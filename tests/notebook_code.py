@@ -1,4 +1,5 @@
-"""Run code from the notebooks' .py twins in a test: the book's own function definitions."""
+"""Code from the notebooks' .py twins in a test: the book's own function definitions, and the
+book's cells as the pinned release has them (../shared/book)."""
 import pathlib
 import re
 
@@ -26,3 +27,24 @@ def book_functions(backend, notebook, *names):
         source = cell.split('\n\n' + name, 1)[0] if f'\n{name} = ' in cell else cell
         exec(compile(source, f'{notebook}:{name}', 'exec'), namespace)
     return namespace
+
+
+BOOK = ROOT.parent / 'shared' / 'book'
+# notebook -> (pinned section, its revision as SOURCES.md names it)
+PINNED = {'lenet': ('d2l-zh-v2.0.0/lenet.md', 'd2l-zh v2.0.0'),
+          'lenet_v1': ('d2l-zh-v1/lenet.md', 'd2l-zh v1')}
+
+
+def pinned_cells(section, tab):
+    """The code cells of one tab of a d2lbook section: untagged cells are the first tab
+    (mxnet), '#@tab NAME[, NAME]' names theirs, '#@tab all' is every tab's; the tag line
+    itself is not code."""
+    text = (BOOK / section).read_text(encoding='utf-8')
+    cells = []
+    for block in re.findall(r'```\{\.python \.input\}\n(.*?)```', text, re.S):
+        lines = block.rstrip('\n').split('\n')
+        tags = [line.split(None, 1)[1] for line in lines if line.startswith('#@tab')]
+        names = {n.strip() for n in tags[0].split(',')} if tags else {'mxnet'}
+        if tab in names or 'all' in names:
+            cells.append('\n'.join(line for line in lines if not line.startswith('#@tab')))
+    return cells

@@ -29,9 +29,9 @@ def test_torch_layer_floor_times_every_layer_of_lenet_v2(monkeypatch):
     monkeypatch.setattr(bench, 'BATCH', 16)  # the arithmetic, not the speed, is under test
     result = bench.torch_layers(epochs=1)
     names = [name for name, _, _ in result['layers']]
-    # The book's PyTorch net, Reshape first (a view, timed like the rest).
-    assert names[:2] == ['Reshape (1, 28, 28)', 'Conv2d (1, 28, 28)']
-    assert names[4] == 'Conv2d (6, 14, 14)' and names[-1] == 'Linear (84,)' and len(names) == 13
+    # The book's PyTorch net (the released §6.6: no Reshape layer), every layer timed.
+    assert names[:2] == ['Conv2d (1, 28, 28)', 'Sigmoid (6, 28, 28)']
+    assert names[3] == 'Conv2d (6, 14, 14)' and names[-1] == 'Linear (84,)' and len(names) == 12
     assert all(train > 0 and evaluate > 0 for _, train, evaluate in result['layers'])
     assert result['seconds'] == pytest.approx(bench.per_epoch(result['layers']))
 

@@ -5,6 +5,7 @@ import re
 import sys
 
 import jupytext
+from notebook_code import BOOK, PINNED, pinned_cells
 import numpy as np
 import pytest
 
@@ -84,6 +85,26 @@ def test_chapter_notebooks_keep_the_books_cells_and_call_its_functions(folder, n
             before = cells[i - 1]
             assert before.cell_type == 'markdown' and ADDED in before.source or \
                 before in added, f'added cell {i} has no marked note before it'
+
+
+@pytest.mark.parametrize('folder, name', [('mxnet', 'lenet'), ('pytorch', 'lenet'),
+                                          ('mxnet', 'lenet_v1')])
+def test_the_books_cells_are_the_pinned_releases_only_the_import_changed(folder, name):
+    """Against ../shared/book (the released text, byte for byte): every book cell, in order.
+    (§5.5 on PyTorch is this project's port of an MXNet-only section: nothing to pin.)"""
+    section, revision = PINNED[name]
+    if not (BOOK / section).exists():
+        pytest.skip(f'../shared/book/{section} is not beside this checkout')
+    cells = jupytext.read(ROOT / 'notebooks' / folder / f'{name}.py').cells
+    book = [c.source for c in cells if c.cell_type == 'code'
+            and 'added' not in c.metadata.get('tags', [])]
+    pinned = pinned_cells(section, 'mxnet' if folder == 'mxnet' else 'pytorch')
+    assert len(book) == len(pinned)
+    first, rest = book[0].split('\n', 1)
+    assert first.split('  # 原书：')[1] == pinned[0].split('\n', 1)[0]  # the one changed line
+    assert rest == pinned[0].split('\n', 1)[1]
+    assert book[1:] == pinned[1:]
+    assert revision in cells[0].source  # the notebook names the revision it reproduces
 
 
 @pytest.mark.parametrize('folder', ['mxnet', 'pytorch'])

@@ -17,7 +17,9 @@
 # # 6.6 卷积神经网络（LeNet）
 #
 # 《动手学深度学习》第二版第 6.6 节的 MXNet 版（书中的 MXNet 标签页，NumPy 接口：`npx.set_np()`），
-# 按书中的小节与代码单元格复现。书里的代码单元格原样保留，唯一的改动是导入行：
+# 按书中的小节与代码单元格复现，依据的是已发布的第二版：d2l-zh 的标签 d2l-zh v2.0.0（提交 3edee269，
+# 也就是 zh.d2l.ai 上的版本；原文逐字存放在 `../shared/book/d2l-zh-v2.0.0/lenet.md`）。
+# 书里的代码单元格原样保留，唯一的改动是导入行：
 # `from d2l import mxnet as d2l` 换成 `from d2l_compat import mxnet as d2l`。
 # 本节自己定义的 `evaluate_accuracy_gpu` 和 `train_ch6` 都留在笔记本里，训练调用的就是它们。
 #
@@ -49,7 +51,7 @@ net.add(nn.Conv2D(channels=6, kernel_size=5, padding=2, activation='sigmoid'),
         nn.AvgPool2D(pool_size=2, strides=2),
         nn.Conv2D(channels=16, kernel_size=5, activation='sigmoid'),
         nn.AvgPool2D(pool_size=2, strides=2),
-        # 默认情况下，“Dense” 会自动将形状为（批量大小，通道数，高度，宽度）的输入，
+        # 默认情况下，“Dense”会自动将形状为（批量大小，通道数，高度，宽度）的输入，
         # 转换为形状为（批量大小，通道数*高度*宽度）的输入
         nn.Dense(120, activation='sigmoid'),
         nn.Dense(84, activation='sigmoid'),
@@ -97,7 +99,7 @@ axes = d2l.show_images(X[:18].reshape((18, 28, 28)), 2, 9, scale=1.5,
 
 # %%
 def evaluate_accuracy_gpu(net, data_iter, device=None):  #@save
-    """Compute the accuracy for a model on a dataset using a GPU."""
+    """使用GPU计算模型在数据集上的精度"""
     if not device:  # 查询第一个参数所在的第一个设备
         device = list(net.collect_params().values())[0].list_ctx()[0]
     metric = d2l.Accumulator(2)  # 正确预测的数量，总预测的数量
@@ -114,7 +116,7 @@ def evaluate_accuracy_gpu(net, data_iter, device=None):  #@save
 # %%
 #@save
 def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
-    """Train a model with a GPU (defined in Chapter 6)."""
+    """用GPU训练模型(在第六章定义)"""
     net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(),
@@ -123,7 +125,7 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
                             legend=['train loss', 'train acc', 'test acc'])
     timer, num_batches = d2l.Timer(), len(train_iter)
     for epoch in range(num_epochs):
-        metric = d2l.Accumulator(3)  # 训练损失之和，训练准确率之和，范例数
+        metric = d2l.Accumulator(3)  # 训练损失之和，训练准确率之和，样本数
         for i, (X, y) in enumerate(train_iter):
             timer.start()
             # 下面是与“d2l.train_epoch_ch3”的主要不同

@@ -16,6 +16,9 @@
 # %% [markdown]
 # # 5.5 卷积神经网络（LeNet）
 #
+# 依据的文本：d2l-zh 的分支 d2l-zh v1（第一版，提交 13177e16；原文逐字存放在
+# `../shared/book/d2l-zh-v1/lenet.md`）。
+#
 # 《动手学深度学习》第一版（MXNet，`d2lzh` 包）第 5.5 节，按书中的小节与代码单元格复现。
 # 书里的代码单元格原样保留，唯一的改动是导入行：`import d2lzh as d2l` 换成
 # `from d2l_compat import mxnet as d2l`（数据从本地的原始 Fashion-MNIST 文件读取并校验）。

@@ -17,7 +17,9 @@
 # # 6.6 卷积神经网络（LeNet）
 #
 # 《动手学深度学习》第二版第 6.6 节的 PyTorch 版（书中的 PyTorch 标签页），
-# 按书中的小节与代码单元格复现。书里的代码单元格原样保留，唯一的改动是导入行：
+# 按书中的小节与代码单元格复现，依据的是已发布的第二版：d2l-zh 的标签 d2l-zh v2.0.0（提交 3edee269，
+# 也就是 zh.d2l.ai 上的版本；原文逐字存放在 `../shared/book/d2l-zh-v2.0.0/lenet.md`）。
+# 书里的代码单元格原样保留，唯一的改动是导入行：
 # `from d2l import torch as d2l` 换成 `from d2l_compat import torch as d2l`。
 # 本节自己定义的 `evaluate_accuracy_gpu` 和 `train_ch6` 都留在笔记本里，训练调用的就是它们。
 #
@@ -43,12 +45,7 @@ from d2l_compat import torch as d2l  # 原书：from d2l import torch as d2l
 import torch
 from torch import nn
 
-class Reshape(torch.nn.Module):
-    def forward(self, x):
-        return x.view(-1, 1, 28, 28)
-
-net = torch.nn.Sequential(
-    Reshape(),
+net = nn.Sequential(
     nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
     nn.AvgPool2d(kernel_size=2, stride=2),
     nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
@@ -99,21 +96,22 @@ axes = d2l.show_images(X[:18].reshape((18, 28, 28)), 2, 9, scale=1.5,
 
 # %%
 def evaluate_accuracy_gpu(net, data_iter, device=None): #@save
-    """使用GPU计算模型在数据集上的精度。"""
-    if isinstance(net, torch.nn.Module):
+    """使用GPU计算模型在数据集上的精度"""
+    if isinstance(net, nn.Module):
         net.eval()  # 设置为评估模式
         if not device:
             device = next(iter(net.parameters())).device
     # 正确预测的数量，总预测的数量
     metric = d2l.Accumulator(2)
-    for X, y in data_iter:
-        if isinstance(X, list):
-            # BERT微调所需的（之后将介绍）
-            X = [x.to(device) for x in X]
-        else:
-            X = X.to(device)
-        y = y.to(device)
-        metric.add(d2l.accuracy(net(X), y), d2l.size(y))
+    with torch.no_grad():
+        for X, y in data_iter:
+            if isinstance(X, list):
+                # BERT微调所需的（之后将介绍）
+                X = [x.to(device) for x in X]
+            else:
+                X = X.to(device)
+            y = y.to(device)
+            metric.add(d2l.accuracy(net(X), y), d2l.size(y))
     return metric[0] / metric[1]
 
 # %% [markdown]
@@ -124,7 +122,7 @@ def evaluate_accuracy_gpu(net, data_iter, device=None): #@save
 # %%
 #@save
 def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
-    """用GPU训练模型(在第六章定义)。"""
+    """用GPU训练模型(在第六章定义)"""
     def init_weights(m):
         if type(m) == nn.Linear or type(m) == nn.Conv2d:
             nn.init.xavier_uniform_(m.weight)
@@ -137,8 +135,8 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device):
                             legend=['train loss', 'train acc', 'test acc'])
     timer, num_batches = d2l.Timer(), len(train_iter)
     for epoch in range(num_epochs):
-        # 训练损失之和，训练准确率之和，范例数
-        metric = d2l.Accumulator(3)
+        # 训练损失之和，训练准确率之和，样本数
+        metric = d2l.Accumulator(3)  
         net.train()
         for i, (X, y) in enumerate(train_iter):
             timer.start()

@@ -16,6 +16,9 @@
 # %% [markdown]
 # # 5.5 卷积神经网络（LeNet）
 #
+# 依据的文本：d2l-zh 的分支 d2l-zh v1（第一版，提交 13177e16；原文逐字存放在
+# `../shared/book/d2l-zh-v1/lenet.md`）。
+#
 # 《动手学深度学习》第一版第 5.5 节只有 MXNet 代码（`d2lzh` 包）。这是它的 PyTorch 移植：
 # 小节和单元格与 `notebooks/mxnet/lenet_v1.ipynb` 一一对应（形状检查里 PyTorch 的激活和展平是单独的层，
 # 所以多打印几行），语义也相同——
