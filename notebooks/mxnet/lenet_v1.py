@@ -190,8 +190,8 @@ bands.check(record)
 # %% tags=["added"]
 published = {  # 本仓库添加
     '种子文档 001（书 §5.5 印出的运行）': {'loss': 0.6767, 'train_acc': 0.732, 'test_acc': 0.758},
-             '种子文档 000（学生的运行，In [19]）': {'loss': 0.6486, 'train_acc': 0.744, 'test_acc': 0.762},
-             '本笔记本（种子 0）': {m: getattr(record, m) for m in bands.METRICS}}
+    '种子文档 000（学生的运行，In [19]）': {'loss': 0.6486, 'train_acc': 0.744, 'test_acc': 0.762},
+    '本笔记本（种子 0）': {m: getattr(record, m) for m in bands.METRICS}}
 entry = bands.load()['bands']['lenet-v1/mxnet']
 for name, numbers in published.items():
     print(name + '：' + '，'.join(
