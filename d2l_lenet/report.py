@@ -302,9 +302,10 @@ class Report:
         if not self.gaps:
             return f'_No same-start records; run {MAKE_SAMESTART}._'
         lines = ['| recipe | steps | first step > 1e-4 | first step > 1e-2 | same-start test acc '
-                 'MXNet / PyTorch | MXNet − PyTorch | seed sd of test acc MXNet / PyTorch '
-                 '| seed ranges overlap | notebook runs MXNet / PyTorch |',
-                 '|---|---|---|---|---|---|---|---|---|']
+                 'MXNet / PyTorch | MXNet − PyTorch | notebook runs (seed 0): MXNet − PyTorch '
+                 '| seed sd of test acc MXNet / PyTorch | seed ranges overlap '
+                 '| notebook runs MXNet / PyTorch |',
+                 '|---|---|---|---|---|---|---|---|---|---|']
         for recipe in sorted(self.gaps, key=recipe_order):
             gap, runs = self.gaps[recipe], self.runs.get(recipe, {})
             sds = ' / '.join(f'{gap.sd[b]:.4f}' for b in BACKENDS) if gap.sd else 'no band runs'
@@ -313,10 +314,12 @@ class Report:
                                for b in BACKENDS)
             apart = [step_text(gap.apart[rtol]) if gap.steps else 'no steps recorded'
                      for rtol in RTOLS]
+            notebooks = (f'{runs["mxnet"].test_acc - runs["torch"].test_acc:+.4f}'
+                         if all(b in runs for b in BACKENDS) else '—')
             lines.append(f'| {recipe} | {gap.steps} | {apart[0]} | {apart[1]} | '
                          f'{gap.acc["mxnet"]:.4f} / '
-                         f'{gap.acc["torch"]:.4f} | {gap.diff:+.4f} | {sds} | {overlap} | '
-                         f'{bands} |')
+                         f'{gap.acc["torch"]:.4f} | {gap.diff:+.4f} | {notebooks} | {sds} | '
+                         f'{overlap} | {bands} |')
         return '\n'.join(lines)
 
     def caps(self, recipe):

@@ -129,9 +129,9 @@ def test_verdict_and_summary_from_the_same_start_numbers(records_file, samestart
     assert [row.split(' | ')[0] for row in rows] == ['| lenet-v1', '| lenet-v2',
                                                      '| ex2-channels10']
     assert rows[0] == ('| lenet-v1 | 5 | step 3 | step 5 | 0.7700 / 0.7600 | +0.0100 | '
-                       '0.0100 / 0.0252 | yes | in band / in band |')
+                       '+0.0072 | 0.0100 / 0.0252 | yes | in band / in band |')
     assert rows[1].startswith('| lenet-v2 | 5 | never | never | 0.8000 / 0.8100 | -0.0100 |')
-    assert rows[1].endswith('| — / in band |')  # no MXNet notebook run of v2
+    assert rows[1].endswith('| — | 0.0100 / 0.0252 | yes | — / in band |')  # no MXNet v2 run
     assert rows[2].endswith('| no band runs | — | — / — |')
 
 
