@@ -9,7 +9,10 @@
   the shim's policy chooses).
 - Notebooks whose recipes are capped (d2l_lenet.recipes.CAPPED) run under the caps their
   outputs and bands were made with, each in a pytest of its own, ``--lanes`` at a time.
-- Last, the comparison notebook, built from the records of this very run (D2L_RESULTS).
+- The comparison notebook, built from the records of this very run (D2L_RESULTS).
+- Last, the modern lane (``d2l_lenet.modern``): in a second venv with Python 3.13, numpy 2
+  and current PyTorch (no MXNet, no upstream d2l), the unit tests that apply there and the
+  PyTorch chapter notebooks, held to the same checks.
 
 Every notebook runs even after a failure; the exit status is 1 if anything failed, and the
 last line counts what passed and failed over all of them (from each pytest's JUnit XML).
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+from . import modern
 from .recipes import ROOT, caps_for
 
 NBVAL = ['--nbval', '--nbval-sanitize-with', 'tests/sanitize.cfg', '--nbval-cell-timeout',
@@ -48,9 +52,9 @@ def caps_env(notebook):
     return {f'D2L_{k.upper()}': str(v) for k, v in caps_for(notebook).items()}
 
 
-def pytest(args, env, junit):
+def pytest(args, env, junit, python=sys.executable):
     """One pytest run; its exit status (its output goes straight to ours)."""
-    command = [sys.executable, '-m', 'pytest', *args, f'--junitxml={junit}']
+    command = [str(python), '-m', 'pytest', *args, f'--junitxml={junit}']
     print('$', ' '.join(command), flush=True)
     return subprocess.run(command, env=env, cwd=ROOT).returncode
 
@@ -73,6 +77,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--lanes', type=int, default=2)
     parser.add_argument('--kernel', default='d2l-lenet')
+    parser.add_argument('--no-modern', action='store_true', help='skip the modern lane')
     args, extra = parser.parse_known_args(argv)
     if args.lanes < 1:
         parser.error(f'--lanes {args.lanes}: expected 1 or more')
@@ -92,6 +97,8 @@ def main(argv=None):
                                                build / f'junit-{nb.parent.name}-{nb.stem}.xml'),
                              capped)
     statuses.append(pytest(['notebooks/compare.ipynb', *nbval], env, build / 'junit-compare.xml'))
+    if not args.no_modern:
+        statuses.append(modern.run(args.lanes, extra, build))
     passed, failed, skipped = counts(sorted(build.glob('junit-*.xml')))
     print(f'make test: {passed} passed, {failed} failed, {skipped} skipped')
     return 1 if any(statuses) or failed else 0
