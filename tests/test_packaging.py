@@ -35,3 +35,25 @@ def test_readme_opens_with_the_two_commands():
     readme = (ROOT / 'README.md').read_text()
     first_block = re.search(r'```(?:sh|bash)?\n(.*?)```', readme, re.S).group(1)
     assert requirement_lines(first_block) == ['make run', 'make test']
+
+
+def test_the_modern_lane_is_pinned_and_has_numpy_2_current_torch_and_no_mxnet():
+    pins = dict(line.split('==') for line in
+                requirement_lines((ROOT / 'constraints-modern.txt').read_text()))
+    assert int(pins['numpy'].split('.')[0]) >= 2
+    assert tuple(int(x) for x in pins['torch'].split('.')[:2]) >= (2, 14)
+    assert not {'mxnet', 'd2l', 'd2lzh'} & set(pins)
+    for line in requirement_lines((ROOT / 'requirements-modern.txt').read_text()):
+        name, version = line.split('==')
+        assert pins.get(name) == version, name
+
+
+def test_the_pytorch_half_installs_without_the_course_pins():
+    """pyproject: no upper bound on Python or numpy for the shim itself; MXNet's pins stay in
+    its extra, with the reason beside them."""
+    text = (ROOT / 'pyproject.toml').read_text()
+    assert 'requires-python = ">=3.11"' in text
+    deps = re.search(r'^dependencies = \[(.*)\]$', text, re.M).group(1)
+    assert '"numpy>=1.23"' in deps and '<' not in deps
+    assert re.search(r'^mxnet = \["mxnet==1\.9\.1", "numpy>=1\.23,<1\.24', text, re.M)
+    assert 'np.bool' in text  # why MXNet keeps numpy below 1.24
