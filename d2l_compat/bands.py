@@ -110,7 +110,7 @@ def as_record(run, backend='?', recipe=None):
 
 
 @dataclasses.dataclass
-class Comparison:
+class Limit:
     """One metric held to one thing: a reference within a tolerance, or a band."""
     kind: str  # 'reference' | 'band'
     metric: str
@@ -202,7 +202,7 @@ def evaluate(record, key=None, path=None):
     if reference is not None and not verdict.chaotic:
         verdict.reference_seed = record.seed
         verdict.comparisons += [
-            Comparison('reference', m, getattr(record, m), (reference[m], numerics['tolerance'][m]))
+            Limit('reference', m, getattr(record, m), (reference[m], numerics['tolerance'][m]))
             for m in METRICS]
     claim = entry.get('claim')
     if claim and record.seed not in entry.get('claim_seeds', []):
@@ -214,13 +214,13 @@ def evaluate(record, key=None, path=None):
         if not verdict.claim_holds and numerics.get('other_mode'):
             mode = numerics['other_mode']
             verdict.other_mode = mode['variants']
-            verdict.comparisons += [Comparison('band', m, getattr(record, m), tuple(mode[m]))
+            verdict.comparisons += [Limit('band', m, getattr(record, m), tuple(mode[m]))
                                     for m in METRICS]
             return verdict
         if claim not in CLAIMS_WITH_BAND:
             return verdict
     verdict.band_seeds = [run['seed'] for run in entry['runs']]
-    verdict.comparisons += [Comparison('band', m, getattr(record, m), tuple(entry[m]))
+    verdict.comparisons += [Limit('band', m, getattr(record, m), tuple(entry[m]))
                             for m in METRICS]
     return verdict
 
@@ -377,7 +377,7 @@ def summary(keys, path=None):
         print(f'{key:<{width}} {len(runs):>5}  {cells[0]:<30} {cells[1]}')
 
 
-class SeedComparison:
+class Comparison:
     """Two recipes' seeds compared on one metric: the mean difference and whether ranges overlap."""
 
     def __init__(self, a, b, metric, path=None):
@@ -396,6 +396,6 @@ class SeedComparison:
 
 def compare(a, b, metric='test_acc', path=None):
     """Print and return how recipe ``a``'s seeds compare with ``b``'s on ``metric``."""
-    comparison = SeedComparison(a, b, metric, path)
+    comparison = Comparison(a, b, metric, path)
     print(comparison)
     return comparison

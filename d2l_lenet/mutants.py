@@ -43,8 +43,8 @@ MUTANTS = {
         'd2l_compat/torch.py', "loss_sum = F.cross_entropy(y_hat, y, reduction='sum')",
         "loss_sum = F.cross_entropy(y_hat, y, reduction='mean')"),
     'bias initialisation changed (torch train_ch6)': (
-        'd2l_compat/torch.py', 'nn.init.xavier_uniform_(m.weight)',
-        'nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)'),
+        'd2l_compat/torch.py', 'nn.init.xavier_uniform_(m.weight)\n        net.apply(init_weights)',
+        'nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)\n        net.apply(init_weights)'),
     'bias initialisation changed (MXNet train_ch6)': (
         'd2l_compat/mxnet.py', 'net.initialize(force_reinit=True, ctx=device, init=init.Xavier())',
         "net.initialize(force_reinit=True, ctx=device, init=init.Mixed(['.*bias', '.*'], "
