@@ -118,7 +118,7 @@ class MXNetBackend(backend.Backend):
         return _LOSS(y_hat, y).sum().astype('float64'), self.hits(y_hat, y)
 
     def init_ch6(self, net, device):
-        net.initialize(force_reinit=True, ctx=device, init=init.Xavier())
+        self.init_xavier(net, device)  # Gluon's Xavier: the book's train_ch6 on MXNet
 
     def sgd(self, net, lr, momentum=0.0):
         options = {'learning_rate': lr, **({'momentum': momentum} if momentum else {})}
