@@ -31,8 +31,8 @@ def book_functions(backend, notebook, *names):
 
 BOOK = ROOT.parent / 'shared' / 'book'
 # notebook -> (pinned section, its revision as SOURCES.md names it)
-PINNED = {'lenet': ('d2l-zh-v2.0.0/lenet.md', 'd2l-zh v2.0.0'),
-          'lenet_v1': ('d2l-zh-v1/lenet.md', 'd2l-zh v1')}
+PINNED = {'lenet': ('d2l-zh-v2.0.0/lenet.md', '标签 `v2.0.0`'),
+          'lenet_v1': ('d2l-zh-v1/lenet.md', '分支 `v1`')}
 
 
 def pinned_cells(section, tab):
