@@ -262,9 +262,9 @@ def test_run_all_cells_in_jupyterlab(lab, browser, folder):
     # the check cell: the real bands.check's lines for this backend under the caps
     printed = ''.join(o.get('text', '') for o in saved.cells[check].outputs)
     key = capped_key(BACKENDS[folder])
-    assert f'{key}: band over seeds' in printed, printed
-    assert 'same-seed reference' in printed, printed  # here: 'no same-seed reference ...'
-    assert printed.count(' in band [') == 3, printed
+    assert f'{key}：种子' in printed and '的条带' in printed, printed
+    assert '参考' not in printed, printed  # this band has no runs, so no same-seed reference
+    assert printed.count('：在内') == 3, printed
 
 
 def slowest(nb, count=3):
