@@ -23,7 +23,7 @@ import pathlib
 import re
 
 VARY_TAG = 'numbers-vary'
-NUMBER = re.compile(r'(?<![\w.])(-?\d+\.\d+(?:[eE][-+]?\d+)?|-?\d+(?:[eE][-+]?\d+)?)')
+NUMBER = re.compile(r'(?<![\w.])([-+]?\d+\.\d+(?:[eE][-+]?\d+)?|[-+]?\d+(?:[eE][-+]?\d+)?)')
 
 
 def _decimals(token):
@@ -81,7 +81,7 @@ def _texts(output):
     if output.get('output_type') == 'stream':
         return [(output, 'text')]
     data = output.get('data', {})
-    return [(data, 'text/plain')] if 'text/plain' in data else []
+    return [(data, key) for key in ('text/plain', 'text/markdown') if key in data]
 
 
 def aligned_outputs(cell, test, ref):

@@ -48,8 +48,11 @@ rep = report.Report(records, samestart)
 #
 # “first step > 1e-4”是两个框架的损失第一次相差超过 MXNet 损失的万分之一的那一步（从 1 数起），
 # “> 1e-2”同理；“never”表示整个训练都没有超过。种子标准差和范围来自 `bands.json` 的多种子运行。
+# 这里和下一节里笔记本运行的数字来自刚刚运行的那些笔记本（`make test` 下就是测试时的运行），
+# 每个都已在它自己的笔记本里检查过；所以这两个单元格标了 `numbers-vary`，测试只比较数字之外的文字
+# （例如每个运行的检查结论）。
 
-# %%
+# %% tags=["numbers-vary"]
 display(Markdown(rep.verdict()))
 display(Markdown(rep.summary()))
 
@@ -62,7 +65,7 @@ display(Markdown(rep.summary()))
 # 虚线是同一框架种子 0 对种子 1；右边是每轮的测试准确率，阴影是各框架多个种子的最小–最大范围。
 # 每轮耗时随机器负载变化，只写在 `reports/compare.md` 里。
 
-# %%
+# %% tags=["numbers-vary"]
 for recipe in rep.recipes:
     display(Markdown(f'### {recipe}'))
     print('\n'.join(report.run_lines(rep.runs.get(recipe, {}))))

@@ -98,6 +98,6 @@ def pytest_collection_modifyitems(config, items):
                                    'has MXNet')
     for item in items:
         params = getattr(getattr(item, 'callspec', None), 'params', {})
-        if 'mxnet' in item.originalname or params.get('backend') == 'mxnet' or any(
+        if 'mxnet' in getattr(item, 'originalname', '') or params.get('backend') == 'mxnet' or any(
                 isinstance(v, str) and 'import mxnet' in v for v in params.values()):
             item.add_marker(skip)

@@ -58,3 +58,11 @@ def test_nbval_with_the_plugin_passes_a_last_digit_and_fails_a_real_difference(t
                            'd2l_lenet.nbval_numbers', '-p', 'no:cacheprovider', '-q', str(path)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert (done.returncode == 0) is passes, done.stdout[-2000:]
+
+
+def test_a_sign_belongs_to_its_number():
+    """'+0.0140' against '-0.0010' is one number each, not text '+' against text ''."""
+    ref = '| gap | +0.0140 | lenet-v2 | 1e-4 |'
+    assert align(ref, '| gap | -0.0010 | lenet-v2 | 1e-4 |', 0, vary=True) == ref
+    assert align(ref, '| gap | +0.0141 | lenet-v2 | 1e-4 |', 0.0) == ref  # the last digit
+    assert align(ref, '| gap | -0.0140 | lenet-v2 | 1e-4 |', 0.001) != ref
