@@ -37,7 +37,7 @@ def test_readme_opens_with_the_two_commands():
     assert requirement_lines(first_block) == ['make run', 'make test']
 
 
-def test_the_modern_lane_is_pinned_and_has_numpy_2_current_torch_and_no_mxnet():
+def test_the_modern_lane_is_pinned_with_numpy_2_and_current_torch_only():
     pins = dict(line.split('==') for line in
                 requirement_lines((ROOT / 'constraints-modern.txt').read_text()))
     assert int(pins['numpy'].split('.')[0]) >= 2
