@@ -27,17 +27,16 @@ from d2l_compat.config import profile
 from . import tolerances
 from .recipes import BAND_SEEDS, CAPPED, CLAIMS, RECIPES, ROOT, notebook_path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = bands.BANDS_FILE
 REFERENCE_THREADS = (1, 2)  # seed 0 is run again at each
 
 
 def run_env(threads, caps, results, extra=None):
     """A measured run's environment: the caps and thread count asked for (and ``extra``, a
-    numerics variant's settings), none of the caller's caps, step records or machine verdict
-    (D2L_NUMERICS), which a measurement must not inherit."""
+    numerics variant's settings), none of the caller's caps or step records, which a
+    measurement must not inherit."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith('D2L_MAX_') and k not in ('D2L_RECORD_STEPS', 'D2L_NUMERICS')}
+           if not k.startswith('D2L_MAX_') and k != 'D2L_RECORD_STEPS'}
     env.update(extra or {})
     env.update({f'D2L_{k.upper()}': str(v) for k, v in caps.items()})
     env.update(D2L_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
@@ -121,9 +120,7 @@ def save(key, entry):
             with open(OUT) as f:
                 result['bands'] = json.load(f)['bands']
         entry['variants'] = result['bands'].get(key, {}).get('variants', [])
-        for field in ('other_mode', 'gpu'):
-            entry.pop(field, None)
-        entry.update(tolerances.derived(entry))
+        tolerances.rederive(entry)
         result['bands'][key] = entry
         write(result)
 

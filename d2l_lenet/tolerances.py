@@ -114,3 +114,12 @@ def derived(entry):
     if gpu:
         fields['gpu'] = _class(entry, gpu)
     return fields
+
+
+def rederive(entry):
+    """Replace an entry's derived fields with those its runs give now (a GPU class or other
+    mode its runs no longer have is dropped)."""
+    for field in ('other_mode', 'gpu'):
+        entry.pop(field, None)
+    entry.update(derived(entry))
+    return entry

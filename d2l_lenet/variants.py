@@ -13,7 +13,6 @@ bands.json entry's ``variants`` and rewrites the fields ``d2l_lenet.tolerances``
 import argparse
 import concurrent.futures
 import json
-import os
 import sys
 
 from . import measure as measure_bands
@@ -69,9 +68,7 @@ def merge(bands_file=bands.BANDS_FILE):
     for key, entry in table['bands'].items():
         entry['variants'] = sorted(grouped.get(key, []),
                                    key=lambda r: (r['variant'], json.dumps(r['epochs'])))
-        for field in ('other_mode', 'gpu'):
-            entry.pop(field, None)
-        entry.update(tolerances.derived(entry))
+        tolerances.rederive(entry)
         gpu = entry.get('gpu', {})
         print(f"{key}: {len(tolerances.variation(entry))} CPU variations, tolerance "
               f"{entry['tolerance']}{', chaotic' if entry['chaotic'] else ''}; "
