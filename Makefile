@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNEL := d2l-lenet
 BACKEND_NOTEBOOKS := $(sort $(wildcard notebooks/mxnet/*.ipynb notebooks/pytorch/*.ipynb))
+# make run NOTEBOOKS='notebooks/mxnet/ex3_activation_lr.ipynb ...': only those; their records
+# replace the same recipes' in results/runs.jsonl (d2l_lenet/records.py), the others stay.
+NOTEBOOKS ?= $(BACKEND_NOTEBOOKS)
 # Heavy exercises (d2l_lenet/recipes.py CAPPED) run under their D2L_MAX_* caps, in run and test.
 CAPS_FOR = $(PY) -m d2l_lenet.recipes --caps-for
 # make test replays notebooks in LANES kernels side by side (pytest-xdist, one notebook per
@@ -44,11 +47,13 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml d2l_lenet/install_kern
 run: $(STAMP)
 	@mkdir -p results
 	rm -f results/runs.jsonl.part
-	printf '%s\n' $(BACKEND_NOTEBOOKS) | xargs -P $(LANES) -I NB sh -c \
+	printf '%s\n' $(NOTEBOOKS) | xargs -P $(LANES) -I NB sh -c \
 	    'echo "== NB" && env $$($(CAPS_FOR) NB) $(LANE_ENV) \
 	     D2L_RESULTS=$(CURDIR)/results/runs.jsonl.part D2L_ANIMATOR=final $(EXECUTE) NB && \
 	     $(PY) -m jupytext --sync NB >/dev/null'
-	@if [ -f results/runs.jsonl.part ]; then mv results/runs.jsonl.part results/runs.jsonl; fi
+	@if [ -f results/runs.jsonl.part ]; then \
+	    if [ "$(NOTEBOOKS)" = "$(BACKEND_NOTEBOOKS)" ]; then mv results/runs.jsonl.part results/runs.jsonl; \
+	    else $(PY) -m d2l_lenet.records --merge results/runs.jsonl.part; fi; fi
 	$(MAKE) compare
 
 # reports/compare.md from the run records, and the notebook that shows it.

@@ -1,7 +1,9 @@
 """Drop-in d2lzh / d2l helpers for the LeNet chapter, one module per backend.
 
-``from d2l_compat import mxnet as d2l`` replaces ``import d2lzh as d2l``;
-``from d2l_compat import torch as d2l`` replaces ``from d2l import torch as d2l``.
+``from d2l_compat import mxnet as d2l`` replaces ``import d2lzh as d2l`` or
+``from d2l import mxnet as d2l``; ``from d2l_compat import torch as d2l`` replaces
+``from d2l import torch as d2l``. Each offers every edition's names (``editions/``): d2lzh's
+§5.5, d2l-zh v2's §6.6 and d2l-en 1.0's §7.6 object-oriented API.
 Importing this package imports no framework: each backend loads on first use, and
 ``from d2l_compat import *`` loads none.
 """

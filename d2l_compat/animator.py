@@ -74,7 +74,11 @@ class Animator:
                 self.X[i].append(a)
                 self.Y[i].append(b)
         capture.animator_added(self, x[0], y)
-        if self.mode == 'live':  # 'final' and 'off' draw once, in show() or save()
+        self.refresh()
+
+    def refresh(self):
+        """Redraw a live figure in place ('final' and 'off' draw once, in show() or save())."""
+        if self.mode == 'live':
             self._redraw()
             self._display()
 

@@ -4,23 +4,12 @@ A backend module (``d2l_compat.mxnet``, ``d2l_compat.torch``) subclasses :class:
 implements the hooks (the methods that raise ``NotImplementedError`` here) and calls
 :func:`export`. Adding a framework means writing one such module.
 """
-from . import capture, core, loops, threads
-from .animator import Animator
+from . import capture, core, editions, loops, threads
 from .animator import show_images as show_numpy_images
-from .core import Accumulator, Normalize, RunRecord, Timer
-from .data import get_fashion_mnist_labels
 
-# Every backend module exports exactly these names (tests compare dir() with this list).
-PUBLIC = (
-    'Accumulator', 'Animator', 'BACKEND', 'DataLoader', 'Normalize', 'RunRecord', 'Timer',
-    'accuracy', 'argmax', 'astype', 'cpu', 'evaluate_accuracy', 'evaluate_accuracy_gpu',
-    'get_fashion_mnist_labels', 'get_params', 'gpu', 'load_data_fashion_mnist',
-    'load_data_mnist', 'num_gpus', 'recorded', 'reduce_sum', 'set_params', 'set_seed',
-    'show_images', 'size', 'train_ch5', 'train_ch6', 'train_slides', 'try_all_gpus',
-    'try_gpu')
-_SHARED = {'Accumulator': Accumulator, 'Animator': Animator, 'Normalize': Normalize,
-           'RunRecord': RunRecord, 'Timer': Timer,
-           'get_fashion_mnist_labels': get_fashion_mnist_labels}
+# Every backend module exports exactly these names: the union of the editions' (tests compare
+# dir() with this list).
+PUBLIC = editions.public_names()
 
 
 class DataLoader:
@@ -135,6 +124,61 @@ class Backend:
     def learning_rate(self, trainer):
         raise NotImplementedError
 
+    # ---- hooks: d2l-en's Module / Trainer (editions/d2l_en.py) ----------------------------
+    def module_base(self):
+        """The class a d2l-en Module subclasses (nn.Module, gluon.Block)."""
+        raise NotImplementedError
+
+    def numpy_interface(self):
+        """Switch to the framework's NumPy interface where it has two (MXNet's npx.set_np(),
+        which every d2l-en section calls); nothing elsewhere."""
+
+    def module_methods(self):
+        """{name: function} a d2l-en Module has on this framework only (apply_init)."""
+        return {}
+
+    def scalar(self, value):
+        """A loss or accuracy as a device scalar cut from the autograd graph (not synced)."""
+        raise NotImplementedError
+
+    def cross_entropy(self, Y_hat, Y, averaged=True):
+        """Softmax cross-entropy of logits, the batch's mean or per example (d2l-en)."""
+        raise NotImplementedError
+
+    def class_accuracy(self, Y_hat, Y, averaged=True):
+        """Correct predictions as float32, the batch's mean or per example (d2l-en)."""
+        raise NotImplementedError
+
+    def detached_hits(self, Y_hat, Y):
+        """``hits`` of a training batch, outside the autograd graph."""
+        raise NotImplementedError
+
+    def randn(self, *size):
+        raise NotImplementedError
+
+    def to_device(self, x, device):
+        raise NotImplementedError
+
+    def move_model(self, model, device):
+        """Put a d2l-en Module's parameters on ``device``."""
+        raise NotImplementedError
+
+    def train_mode(self, model, training):
+        """Switch a module to training or evaluation mode (a no-op where there is none)."""
+
+    def no_grad(self):
+        """A context in which nothing is recorded for gradients."""
+        raise NotImplementedError
+
+    def fit_batch(self, trainer, batch):
+        """d2l-en's Trainer step: ``trainer.model.training_step(batch)``, backward, clip if
+        ``trainer.gradient_clip_val``, ``trainer.optim`` steps; returns the loss."""
+        raise NotImplementedError
+
+    def clip_gradients(self, model, max_norm):
+        """Scale every gradient of ``model`` so that their joint L2 norm is at most max_norm."""
+        raise NotImplementedError
+
     # ---- hooks: parameters, threads, host -----------------------------------------------
     def named_arrays(self, net):
         """[(layer, kind, numpy array)] of the net's parameters in layer order."""
@@ -201,7 +245,7 @@ class Backend:
         cmp = self.astype(y_hat, y.dtype) == y
         return self.to_float(self.reduce_sum(self.astype(cmp, y.dtype)))
 
-    def _evaluate(self, net, data_iter, device, with_loss=False):
+    def evaluate(self, net, data_iter, device, with_loss=False):
         """(test loss or None, accuracy) over data_iter, one device sync per number.
 
         The loss is the slides' "Avg loss": the mean over batches of each batch's mean."""
@@ -230,14 +274,6 @@ class Backend:
             device = device[0]
         return device
 
-    def evaluate_accuracy(self, data_iter, net, ctx=None):
-        """Accuracy of ``net`` over ``data_iter`` (d2lzh's argument order)."""
-        return self._evaluate(net, data_iter, ctx if ctx is not None else self.cpu())[1]
-
-    def evaluate_accuracy_gpu(self, net, data_iter, device=None):
-        """Accuracy of ``net`` over ``data_iter`` (d2l); device defaults to the net's."""
-        return self._evaluate(net, data_iter, device)[1]
-
     def fit(self, loop, net, train_iter, test_iter, num_epochs, trainer, device, divisor=None,
             recipe=None, results=None, batch_size=None):
         """Run one of ``loops``' epoch loops with this framework's step; return the record."""
@@ -251,43 +287,11 @@ class Backend:
             return self.step(model, trainer, X, y, device, divisor)
 
         def evaluate():
-            loss, acc = self._evaluate(net, test_iter, device, with_loss=loop.test_loss)
+            loss, acc = self.evaluate(net, test_iter, device, with_loss=loop.test_loss)
             return (loss, acc) if loop.test_loss else acc
         with threads.chosen(self, record) as policy:
             return loop(step, evaluate, self.to_float, train_iter, num_epochs, record, results,
                         policy.begin_epoch)
-
-    def train_ch5(self, net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs,
-                  *, recipe=None, results=None):
-        """Train with d2lzh's semantics: summed loss, ``trainer.step(batch_size)``.
-
-        The net is initialised by the caller, as in the book. Prints d2lzh's lines; returns
-        a RunRecord (also appended to ``results`` or D2L_RESULTS)."""
-        batch_size = core.check_positive_int('batch_size', batch_size)
-        num_epochs = core.check_epochs(num_epochs)
-        return self.fit(loops.train_ch5_loop, net, train_iter, test_iter, num_epochs, trainer,
-                        ctx, batch_size, recipe, results, batch_size)
-
-    def train_ch6(self, net, train_iter, test_iter, num_epochs, lr, device,
-                  *, recipe=None, results=None):
-        """Train with d2l's chapter-6 recipe: Xavier init, SGD, mean loss, Animator.
-
-        Prints d2l's closing lines; returns a RunRecord like ``train_ch5``."""
-        num_epochs = core.check_epochs(num_epochs)
-        lr = core.check_lr(lr)
-        loops.check_batches(train_iter)
-        self.init_ch6(net, device)
-        return self.fit(loops.train_ch6_loop, net, train_iter, test_iter, num_epochs,
-                        self.sgd(net, lr), device, None, recipe, results)
-
-    def train_slides(self, net, train_iter, test_iter, num_epochs, trainer, device,
-                     *, recipe=None, results=None):
-        """The course slides' loop: mean loss, a step per batch, loss every 100 batches.
-
-        The net is initialised by the caller; returns a RunRecord like ``train_ch5``."""
-        num_epochs = core.check_epochs(num_epochs)
-        return self.fit(loops.train_slides_loop, net, train_iter, test_iter, num_epochs,
-                        trainer, device, None, recipe, results)
 
     def recorded(self, fn, *, recipe=None, results=None):
         """Wrap a book-defined trainer so that each call also yields a RunRecord.
@@ -301,6 +305,8 @@ class Backend:
         """Plot images (arrays of shape (h, w)) in a grid, as d2l.show_images; returns the axes."""
         return show_numpy_images([self._as_numpy(img) for img in imgs], num_rows, num_cols,
                                  titles, scale)
+
+    show_images_d2l = show_images  # d2l's signature on every backend (d2l-en's visualize)
 
     def _as_numpy(self, img):
         try:
@@ -333,21 +339,15 @@ def hooks(name):
 
 
 def export(backend, namespace):
-    """Bind ``backend``'s helpers as module-level names of ``namespace`` (a module's globals)."""
+    """Bind every edition's names for ``backend`` as module-level names of ``namespace``."""
     REGISTRY[backend.name] = backend
-    for name in PUBLIC:
-        if name == 'BACKEND':
-            value = backend.name
-        elif name == 'DataLoader':
-            value = _bound_loader(backend)
-        else:
-            value = _SHARED.get(name) or getattr(backend, name)
-        namespace[name] = value
+    namespace.update(editions.bind(backend))
     namespace['__all__'] = list(PUBLIC)
     namespace['__dir__'] = lambda: sorted(PUBLIC)  # PEP 562: dir() shows the API only
 
 
-def _bound_loader(backend):
+def bound_loader(backend):
+    """``DataLoader`` with ``backend`` bound (d2l_compat.<backend>.DataLoader)."""
     class BoundDataLoader(DataLoader):
         __doc__ = DataLoader.__doc__
 

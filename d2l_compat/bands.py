@@ -328,22 +328,40 @@ def check(record, key=None, path=None, lang='zh'):
             f'{f.metric} {f.value:.4f} outside {f.kind} {f.bounds}' for f in verdict.failures))
 
 
-def full_run_estimate(runs, path=None):
-    """Print, for each (key, epochs) of a full run, the seconds it takes on a CPU: the mean
+def full_run_estimate(runs, path=None, gpu_records=()):
+    """Print, for each (key, epochs) of a full run, the time it takes on a CPU: the mean
     seconds per epoch of that key's full-data runs in bands.json (or of its '@epochsN' runs,
-    all examples but fewer epochs) times ``epochs``; or that none were measured."""
+    all examples but fewer epochs) times ``epochs``; and on a GPU, from ``gpu_records`` (run
+    records of full-data GPU runs, e.g. results/gpu-h100); or that none were measured."""
     table = load(path)['bands']
     for key, epochs in runs:
         measured = [k for k in (key, *sorted(k for k in table if k.startswith(key + '@epochs')))
                     if k in table]
         if not measured:
             print(f'{key}: 完整数据上没有在 CPU 上测过每轮的时间')
-            continue
-        entry = table[measured[0]]
-        per_epoch = statistics.mean(run['seconds_per_epoch'] for run in entry['runs'])
-        threads = sorted({run['host'].get('threads') for run in entry['runs']})
-        print(f'{key}: CPU 上每轮约 {per_epoch:.0f} s（{measured[0]}，{len(entry["runs"])} 次运行，'
-              f'{threads} 个线程），{epochs} 轮约 {per_epoch * epochs / 60:.0f} 分钟')
+        else:
+            entry = table[measured[0]]
+            per_epoch = statistics.mean(run['seconds_per_epoch'] for run in entry['runs'])
+            threads = sorted({run['host'].get('threads') for run in entry['runs']})
+            print(f'{key}: CPU 上每轮约 {per_epoch:.0f} s（{measured[0]}，{len(entry["runs"])} 次运行，'
+                  f'{threads} 个线程），{epochs} 轮约 {per_epoch * epochs / 60:.0f} 分钟')
+        if gpu_records:
+            print('  ' + _gpu_estimate(key, epochs, gpu_records))
+
+
+def _gpu_estimate(key, epochs, records):
+    """One line: the GPU's seconds per epoch for ``key``'s recipe, on its backend if measured
+    there, else on the backend that was."""
+    recipe, backend = key.split('@')[0].split('/')
+    full = [r for r in records if r.recipe == recipe and not r.caps and r.epochs]
+    mine = [r for r in full if r.backend == backend]
+    if not full:
+        return f'GPU 上没有 {recipe} 在完整数据上的记录'
+    chosen = mine or full
+    per_epoch = statistics.mean(e['seconds'] for r in chosen for e in r.epochs)
+    where = '' if mine else f'（{backend} 没有 GPU 记录；这是 {chosen[0].backend} 的）'
+    return (f'GPU（{chosen[0].device}）上每轮约 {per_epoch:.1f} s{where}，{epochs} 轮约 '
+            f'{per_epoch * epochs / 60:.1f} 分钟（{len(chosen)} 次运行同时占用一块 GPU 时测的）')
 
 
 def spread(values):

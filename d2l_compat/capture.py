@@ -8,14 +8,11 @@ prints what it prints, and the wrapper turns those numbers into a :class:`RunRec
 import functools
 import inspect
 import io
-import re
 import sys
 import time
 
 from . import core
 
-EPOCH_LINE = re.compile(r'epoch (\d+), loss (\S+), train acc (\S+), test acc (\S+), '
-                        r'time (\S+) sec')
 _captures = []  # calls in progress; Animator.add reports to the innermost one
 
 
@@ -65,11 +62,6 @@ class _Capture:
         return epochs
 
 
-def _epochs_from_lines(text):
-    return [(float(loss), float(train), float(test), float(sec))
-            for _, loss, train, test, sec in EPOCH_LINE.findall(text)]
-
-
 def recorded(backend, fn, recipe=None, results=None):
     """``fn`` wrapped so that each call leaves its RunRecord in ``wrapper.record``."""
     fn = getattr(fn, '__recorded__', fn)  # wrapping twice (a cell run again) wraps the original
@@ -88,7 +80,8 @@ def recorded(backend, fn, recipe=None, results=None):
             _captures.remove(capture)
         for animator in capture.animators.values():
             animator.finish()  # D2L_ANIMATOR=final: the book's loop never says it is done
-        epochs = _epochs_from_lines(''.join(tee.parts)) or capture.epochs_from_animator()
+        from .editions.d2lzh import epochs_from_lines  # here: the editions import the Animator
+        epochs = epochs_from_lines(''.join(tee.parts)) or capture.epochs_from_animator()
         if not epochs:
             raise ValueError(f'recorded: {fn.__name__} printed no d2lzh epoch lines and drew no '
                              'd2l Animator, so there is nothing to record')

@@ -91,6 +91,27 @@ def profile(capped=None):
     return "-".join(f"{CAPS[key][1]}{capped[key]}" for key in CAPS if key in capped)
 
 
+def cap_runs(full_run=False, **caps):
+    """A heavy notebook's switch: cap this process's runs (``max_train_examples=2048``, ...; a
+    cap already set, e.g. by ``make test``, is kept), or with ``full_run=True`` lift every cap.
+    Returns the profile now in force. Called by the notebook itself, never at import."""
+    unknown = set(caps) - set(CAPS)
+    if unknown:
+        raise ValueError(f'unknown caps {sorted(unknown)}; expected some of {sorted(CAPS)}')
+    for key, (var, _) in CAPS.items():
+        if full_run:
+            os.environ.pop(var, None)
+        elif key in caps:
+            os.environ.setdefault(var, str(_checked_cap(key, caps[key])))
+    return profile()
+
+
+def _checked_cap(key, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f'{key} must be a positive int, not {value!r}')
+    return value
+
+
 def animator_mode():
     """'live' inside a Jupyter kernel, else 'off', unless D2L_ANIMATOR says otherwise."""
     raw = os.environ.get("D2L_ANIMATOR", "").strip().lower()

@@ -273,6 +273,15 @@ class RunRecord:
     def to_dict(self):
         return dataclasses.asdict(self)
 
+    def named(self, recipe, results=None):
+        """Give this run its recipe's name and append it to ``results`` (default: D2L_RESULTS);
+        returns the record (d2l-en's ``Trainer.record`` is unnamed until then)."""
+        if not isinstance(recipe, str) or not recipe:
+            raise ValueError(f'recipe must be a non-empty name, not {recipe!r}')
+        self.recipe = recipe
+        self.save(results)
+        return self
+
     def save(self, path=None):
         """Append this record as one JSON line to ``path`` (default: D2L_RESULTS), if any;
         ``path=False`` saves nothing (a caller that files the record itself)."""

@@ -136,6 +136,61 @@ class MXNetBackend(backend.Backend):
     def learning_rate(self, trainer):
         return float(trainer.learning_rate)
 
+    def numpy_interface(self):
+        mx.npx.set_np()
+
+    def module_base(self):
+        return gluon.Block
+
+    def scalar(self, value):
+        return value.detach()
+
+    def cross_entropy(self, Y_hat, Y, averaged=True):
+        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
+        l = _LOSS(Y_hat, Y.reshape((-1,)))
+        return l.mean() if averaged else l
+
+    def class_accuracy(self, Y_hat, Y, averaged=True):
+        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
+        preds = Y_hat.argmax(axis=1).astype(Y.dtype)
+        compare = (preds == Y.reshape(-1)).astype('float32')
+        return compare.mean() if averaged else compare
+
+    def detached_hits(self, Y_hat, Y):
+        with autograd.pause():
+            return self.hits(Y_hat, Y)
+
+    def randn(self, *size):
+        return (mx.np.random.randn(*size) if _np_mode()
+                else nd.random.normal(shape=size))
+
+    def to_device(self, x, device):
+        return x.as_in_context(device)
+
+    def move_model(self, model, device):
+        params = model.collect_params()
+        if any(p._data is not None or p._deferred_init for p in params.values()):
+            params.reset_ctx(device)
+
+    def no_grad(self):
+        return autograd.pause()
+
+    def fit_batch(self, trainer, batch):
+        with autograd.record():
+            loss = trainer.model.training_step(batch)
+        loss.backward()
+        if trainer.gradient_clip_val > 0:
+            trainer.clip_gradients(trainer.gradient_clip_val, trainer.model)
+        trainer.optim.step(1)  # d2l 1.0.3: the loss is already the batch's mean
+        return loss
+
+    def clip_gradients(self, model, max_norm):
+        grads = [p.grad() for p in model.collect_params().values() if p.grad_req != 'null']
+        norm = float(sum((g ** 2).sum() for g in grads).asnumpy()) ** 0.5
+        if norm > max_norm:
+            for g in grads:
+                g[:] *= max_norm / norm
+
     def named_arrays(self, net):
         found = []
         for name, param in net.collect_params().items():

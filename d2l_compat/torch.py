@@ -39,6 +39,14 @@ class _Prepared:
         return _to(X, self.device, self.memory_format), y.to(self.device)
 
 
+def _apply_init(self, inputs, init=None):
+    """Run ``inputs`` through the net once (lazy layers take their shapes), then
+    ``self.net.apply(init)`` (d2l-en §6.4)."""
+    self.forward(*inputs)
+    if init is not None:
+        self.net.apply(init)
+
+
 class TorchBackend(backend.Backend):
     name = 'torch'
     label_dtype = np.int64
@@ -121,9 +129,65 @@ class TorchBackend(backend.Backend):
 
     def materialize(self, net, input_shape, device):
         net.to(device)
+        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in net.parameters()):
+            with torch.no_grad():
+                net(torch.zeros(input_shape, device=device))  # lazy layers take their shapes
 
     def learning_rate(self, trainer):
         return float(trainer.param_groups[0]['lr'])
+
+    def module_base(self):
+        return nn.Module
+
+    def module_methods(self):
+        return {'apply_init': _apply_init}
+
+    def scalar(self, value):
+        return value.detach()
+
+    def cross_entropy(self, Y_hat, Y, averaged=True):
+        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
+        return F.cross_entropy(Y_hat, Y.reshape((-1,)), reduction='mean' if averaged else 'none')
+
+    def class_accuracy(self, Y_hat, Y, averaged=True):
+        Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
+        compare = (Y_hat.argmax(axis=1).type(Y.dtype) == Y.reshape(-1)).type(torch.float32)
+        return compare.mean() if averaged else compare
+
+    def detached_hits(self, Y_hat, Y):
+        return self.hits(Y_hat.detach(), Y)
+
+    def randn(self, *size):
+        return torch.randn(*size)
+
+    def to_device(self, x, device):
+        return x.to(device)
+
+    def move_model(self, model, device):
+        model.to(device)
+
+    def train_mode(self, model, training):
+        model.train(training)
+
+    def no_grad(self):
+        return torch.no_grad()
+
+    def fit_batch(self, trainer, batch):
+        loss = trainer.model.training_step(batch)
+        trainer.optim.zero_grad()
+        with torch.no_grad():  # as d2l 1.0.3's Trainer.fit_epoch
+            loss.backward()
+            if trainer.gradient_clip_val > 0:
+                trainer.clip_gradients(trainer.gradient_clip_val, trainer.model)
+            trainer.optim.step()
+        return loss
+
+    def clip_gradients(self, model, max_norm):
+        params = [p for p in model.parameters() if p.requires_grad]
+        norm = torch.sqrt(sum(torch.sum(p.grad ** 2) for p in params))
+        if norm > max_norm:
+            for param in params:
+                param.grad[:] *= max_norm / norm
 
     def named_arrays(self, net):
         return [(*name.rsplit('.', 1), p.detach().cpu().numpy())

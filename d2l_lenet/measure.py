@@ -15,6 +15,7 @@ runs are done (under a lock), and a Markdown table of the runs is printed.
 """
 import argparse
 import concurrent.futures
+import contextlib
 import fcntl
 import json
 import os
@@ -110,11 +111,18 @@ def write(table, path=OUT):
     os.replace(tmp, path)
 
 
+@contextlib.contextmanager
+def locked(path=OUT):
+    """Hold bands.json's lock: one writer at a time (measurements and merges run side by side)."""
+    with open(path + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def save(key, entry):
     """Merge one entry into bands.json under a lock (measurements may run side by side); the
     variants already measured for its key stay, and its derived fields are recomputed."""
-    with open(OUT + '.lock', 'w') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked():
         result = {'margins': bands.MARGINS, 'bands': {}}
         if os.path.exists(OUT):
             with open(OUT) as f:

@@ -22,7 +22,8 @@ from .recipes import ROOT
 VENV = ROOT / '.venv-modern'
 KERNEL = 'd2l-lenet-modern'
 FILES = ('pyproject.toml', 'requirements-modern.txt', 'constraints-modern.txt')
-NOTEBOOKS = ['notebooks/pytorch/lenet_v1.ipynb', 'notebooks/pytorch/lenet.ipynb']
+NOTEBOOKS = ['notebooks/pytorch/lenet_v1.ipynb', 'notebooks/pytorch/lenet.ipynb',
+             'notebooks/pytorch/lenet_en.ipynb']
 TESTS = ['tests/test_data.py', 'tests/test_nbval_numbers.py', 'tests/test_capture.py',
          'tests/test_core.py', 'tests/test_threads.py', 'tests/test_bands.py',
          'tests/test_isolation.py', 'tests/test_report.py', 'tests/test_packaging.py']

@@ -24,8 +24,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Two stages, each stopping at the first failure: the tests that train or load (the likeliest
 # to catch a numeric bug, and quick), then the rest (pytest sorts one run's files by path).
-FIRST = ['tests/test_equivalence.py', 'tests/test_loaders.py', 'tests/test_capture.py',
-         'tests/test_samestart.py']
+FIRST = ['tests/test_equivalence.py', 'tests/test_en_equivalence.py', 'tests/test_loaders.py',
+         'tests/test_capture.py', 'tests/test_samestart.py']
 PYTEST = ['-m', 'pytest', '-q', '-p', 'no:cacheprovider']
 STAGES = ([*PYTEST, '-x', *FIRST],
           [*PYTEST, '-x', 'tests', '--ignore=tests/test_browser.py',
@@ -34,8 +34,8 @@ STAGES = ([*PYTEST, '-x', *FIRST],
 # name -> (file, the line as it is, the line as the bug has it)
 MUTANTS = {
     'lr x 0.67 (train_ch6)': (
-        'd2l_compat/backend.py', 'self.sgd(net, lr), device, None, recipe, results)',
-        'self.sgd(net, lr * 0.67), device, None, recipe, results)'),
+        'd2l_compat/editions/d2l_v2.py', 'backend.sgd(net, lr), device, None, recipe, results)',
+        'backend.sgd(net, lr * 0.67), device, None, recipe, results)'),
     'short last batch divided by its own size (d2lzh)': (
         'd2l_compat/mxnet.py', 'trainer.step(divisor or X.shape[0])',
         'trainer.step(X.shape[0])'),
@@ -53,10 +53,10 @@ MUTANTS = {
         'd2l_compat/core.py', 'order = (self._rng.permutation(self.num_examples) if self.shuffle',
         'order = (self._rng.permutation(self.num_examples) if False'),
     'one epoch fewer': (
-        'd2l_compat/loops.py', '    for epoch in range(num_epochs):\n        begin_epoch and '
-        'begin_epoch()\n        start = time.time()\n        sums = _epoch(step, train_iter',
+        'd2l_compat/editions/d2lzh.py', '    for epoch in range(num_epochs):\n        begin_epoch and '
+        'begin_epoch()\n        start = time.time()\n        sums = loops.epoch(step, train_iter',
         '    for epoch in range(num_epochs - 1):\n        begin_epoch and begin_epoch()\n'
-        '        start = time.time()\n        sums = _epoch(step, train_iter'),
+        '        start = time.time()\n        sums = loops.epoch(step, train_iter'),
     'evaluation in training mode (torch)': (
         'd2l_compat/torch.py', 'model.net.eval()', 'model.net.train()'),
     'align_corners flipped in resize (MXNet)': (
@@ -68,11 +68,17 @@ MUTANTS = {
         'd2l_compat/core.py', 'yield X, self.labels[idx].astype(self.label_dtype)',
         'yield X, ((self.labels[idx] + 1) % 10).astype(self.label_dtype)'),
     'recorded() reads the train accuracy as the test accuracy': (
-        'd2l_compat/capture.py', 'return [(float(loss), float(train), float(test), float(sec))',
+        'd2l_compat/editions/d2lzh.py', 'return [(float(loss), float(train), float(test), float(sec))',
         'return [(float(loss), float(train), float(train), float(sec))'),
     'step loss not scaled back to a sum (train_ch6)': (
         'd2l_compat/torch.py', 'loss_sum = loss.detach() * X.shape[0]',
         'loss_sum = loss.detach()'),
+    'lr x 0.8 in d2l-en\'s Module.configure_optimizers': (
+        'd2l_compat/editions/d2l_en.py', 'return backend.sgd(self, self.lr)',
+        'return backend.sgd(self, self.lr * 0.8)'),
+    'd2l-en run record: val acc over one batch too many': (
+        'd2l_compat/editions/d2l_en.py', 'val_acc = backend.to_float(val_acc) / batches if',
+        'val_acc = backend.to_float(val_acc) / (batches + 1) if'),
     # In the book's own code: the train_ch6 that §6.6's notebooks define and call.
     'lr x 0.8 in the book\'s train_ch6 (PyTorch notebook)': (
         'notebooks/pytorch/lenet.py', 'optimizer = torch.optim.SGD(net.parameters(), lr=lr)',
@@ -162,6 +168,11 @@ def main():
                                capture_output=True, env={**os.environ, 'PYTHONPATH': str(pristine)})
         if not check.stdout.startswith(str(pristine)):
             raise SystemExit(f'the copy does not import its own d2l_compat: {check.stdout}')
+        baseline = run_tests(pristine, STAGES[:1])  # a tree that fails unchanged kills nothing
+        if baseline.returncode != 0:
+            raise SystemExit('the unchanged copy already fails the first stage of tests, so no '
+                             f'mutant could be judged (is D2L_DATA_DIR set?):\n'
+                             f'{baseline.stdout[-2000:]}')
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             futures = {pool.submit(try_mutant, name, pristine, folder): name for name in names}
             for future in concurrent.futures.as_completed(futures):

@@ -13,7 +13,7 @@ import re
 import statistics
 import sys
 
-from d2l_compat import bands
+from d2l_compat import BACKENDS, bands
 from . import report
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -144,7 +144,30 @@ def bench_tables():
     return bench.render(json.loads((ROOT / 'results' / 'bench.json').read_text()))
 
 
-GENERATORS = {'bands': bands_table, 'samestart': samestart_summary, 'gpu': gpu_summary,
+def english_table():
+    """§7.6 per backend: seed 0's notebook run, the band, and upstream's own run."""
+    cpu = report.latest_by_recipe(report.load_records(str(ROOT / 'results' / 'runs.jsonl')))
+    table = bands.load()['bands']
+    theirs = {r['backend']: r for r in map(json.loads, (ROOT / 'results' / 'upstream' /
+                                                         'lenet-en.jsonl').read_text().split('\n')[:-1])}
+    lines = ['| backend | val acc, seed 0 (this repository) | band of seeds 0–4 | s/epoch '
+             '| upstream d2l 1.0.3, seed 0: val acc | upstream: s/epoch |', '|---|---|---|---|---|---|']
+    for backend in BACKENDS:
+        mine, up = cpu['lenet-en'][backend], theirs[backend]
+        entry = table[f'lenet-en/{backend}']
+        lines.append(f'| {report.NAMES[backend]} | {mine.test_acc:.4f} | {entry["test_acc"]} | '
+                     f'{report.seconds_per_epoch(mine):.2f} ({mine.host.get("threads")} thread(s)) | '
+                     f'{up["val_acc"]:.4f} | {up["seconds"] / up["max_epochs"]:.2f} |')
+    cpus = {r.host.get('cpu') for b in BACKENDS for r in [cpu['lenet-en'][b]]}
+    lines += ['', f'Machine: {", ".join(sorted(cpus))}. The measuring script seeds the '
+              "framework and numpy with 0, but upstream's loaders draw their own batch order (4 "
+              'worker processes) and its initialisation its own weights, so its run is another '
+              'sample of the same recipe, not seed 0 of ours; it runs with its frameworks\' '
+              'default threads. Ours: the notebook run of `results/runs.jsonl`.']
+    return '\n'.join(lines)
+
+
+GENERATORS = {'english': english_table, 'bands': bands_table, 'samestart': samestart_summary, 'gpu': gpu_summary,
               'bench': bench_tables}
 
 

@@ -7,7 +7,8 @@ net a notebook shows, and a notebook's seeded run is the band's run of that seed
 notebook follows the recipe's order: ``d2l.set_seed(SEED)``, build the net, load the data,
 initialise, train.
 
-    python -m d2l_lenet.recipes RECIPE BACKEND SEED [LR]     one run; its record as JSON last
+    python -m d2l_lenet.recipes RECIPE BACKEND SEED [LR] [--epochs N]
+                                                             one run; its record as JSON last
     python -m d2l_lenet.recipes --caps-for NOTEBOOK          the D2L_MAX_* a notebook runs under
 """
 import functools
@@ -17,6 +18,7 @@ import pathlib
 import sys
 
 from d2l_compat import backend as interface
+from d2l_compat import core
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}  # backend -> notebooks/<folder>
@@ -24,11 +26,13 @@ FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}  # backend -> notebooks/<folder
 V1 = dict(trainer='train_ch5', lr=0.9, num_epochs=5, batch_size=256, init='xavier',
           dataset='fashion-mnist', resize=None, normalize=None, momentum=0.0)
 V2 = dict(V1, trainer='train_ch6', num_epochs=10, init=None)
+EN = dict(V1, trainer='Trainer', lr=0.1, num_epochs=10, batch_size=128, init=None)  # d2l-en §7.6
 EX5 = dict(V2, lr=0.1)
 EX10 = dict(V2, lr=0.01, resize=224, batch_size=128)
 RECIPES = {
     'lenet-v1': dict(V1, book='lenet_v1'),
     'lenet-v2': dict(V2, book='lenet'),
+    'lenet-en': dict(EN, book='lenet_en'),
     'ex1-window3': dict(V1, net=('ex1_window', 'lenet_window3')),
     'ex2-channels10': dict(V1, net=('ex2_channels', 'lenet_channels10')),
     'ex3-relu-lr0.9': dict(V1, net=('ex3_activation_lr', 'lenet_v1', 'relu')),
@@ -43,6 +47,7 @@ RECIPES = {
     'ex6-default-init': dict(V1, init='default', net=('ex6_optimization', 'lenet_v1')),
     'ex7-mnist-improved': dict(V2, lr=0.01, dataset='mnist', net=('ex7_mnist', 'improved')),
     'ex7-mnist-lenet': dict(V2, dataset='mnist', net=('ex7_mnist', 'lenet_v2')),
+    'ex7-blog-fashion': dict(V2, lr=0.01, net=('ex7_mnist', 'improved')),  # what its code ran
     'ex8-lenet-v1': dict(V1, net=('ex8_activations', 'lenet_v1')),
     'ex9-lenet5': dict(V1, lr=0.02, dataset='mnist', init='init_lecun98',
                        net=('ex9_lenet5', 'lenet5')),
@@ -62,6 +67,7 @@ RECIPES = {
     'ex13-three-convs': dict(V2, net=('ex13_conv_layers', 'lenet_three_convs')),
     'ex14-v1-x4': dict(V1, num_epochs=20, net=('ex14_epochs', 'lenet_v1')),
     'ex14-v2-x4': dict(V2, num_epochs=40, net=('ex14_epochs', 'lenet_v2')),
+    'ex15-lenet-en': dict(EN, net=('ex15_unusual_inputs', 'lenet_en')),
 }
 # Recipes too heavy for the full data on 2 CPU cores: make test replays their notebooks under
 # these caps (D2L_MAX_*), against bands measured under the same caps (measure_bands.py
@@ -136,12 +142,33 @@ def book_net(backend, notebook):
     return namespace['net']
 
 
+def book_cells(backend, notebook):
+    """The book's code cells of a chapter notebook (cells tagged 'added' left out)."""
+    return [c.source for c in _cells(backend, notebook)
+            if c.cell_type == 'code' and 'added' not in c.metadata.get('tags', [])]
+
+
+def book_namespace(recipe, backend):
+    """A d2l-en recipe's notebook, run up to its training cell: (namespace, training cell).
+
+    Every book cell before the last runs (the layer summary too: its random input and lazy
+    initialisation are part of the seed's sequence), so a seeded run is the notebook's."""
+    *definitions, training = book_cells(backend, settings(recipe)['book'])
+    namespace = {'__name__': f'{recipe}_book_cells'}
+    for i, source in enumerate(definitions):
+        exec(compile(source, f'{recipe}[{i + 1}]', 'exec'), namespace)
+    return namespace, training
+
+
 def build_net(recipe, backend):
     """The recipe's net, built by the notebook's own code."""
     s = settings(recipe)
     if 'book' in s:
         return book_net(backend, s['book'])
     notebook, function, *args = s['net']
+    if s['trainer'] == 'Trainer':  # d2l-en: the function makes the model from the data
+        data = backend_module(backend).FashionMNIST(batch_size=s['batch_size'])
+        return net_cell(backend, notebook)[function](data, *args)
     return net_cell(backend, notebook)[function](*args)
 
 
@@ -172,12 +199,18 @@ def backend_module(backend):
     return importlib.import_module(f'd2l_compat.{backend}')
 
 
-def run(recipe, backend, seed, lr=None, results=None):
-    """Train one recipe on one backend from ``seed`` with the shim's trainers; its RunRecord."""
+def run(recipe, backend, seed, lr=None, results=None, num_epochs=None):
+    """Train one recipe on one backend from ``seed`` with the shim's trainers; its RunRecord.
+    ``num_epochs`` trains longer or shorter than the recipe (a run beside the band, not of it:
+    the first epochs of a longer run are the recipe's run, as nothing depends on the total)."""
     s = settings(recipe)
+    if num_epochs is not None:
+        s['num_epochs'] = core.check_epochs(num_epochs)
     lr = s['lr'] if lr is None else lr
     d2l = backend_module(backend)
     d2l.set_seed(seed)
+    if s['trainer'] == 'Trainer':
+        return run_trainer(recipe, backend, s, lr, d2l, results)
     net = build_net(recipe, backend)
     train_iter, test_iter = loaders(d2l, s)
     device = d2l.try_gpu()
@@ -191,6 +224,24 @@ def run(recipe, backend, seed, lr=None, results=None):
                                 **kw)
     return d2l.train_ch5(net, train_iter, test_iter, s['batch_size'], trainer, device,
                          s['num_epochs'], **kw)
+
+
+def run_trainer(recipe, backend, s, lr, d2l, results):
+    """A d2l-en recipe: the chapter notebook's own cells, training cell included; or an
+    exercise's net-cell function, which makes the model from the DataModule as §7.6 does."""
+    if lr != s['lr']:
+        raise ValueError(f"{recipe}: its model is made with lr {s['lr']}; no other lr")
+    if 'book' in s:
+        namespace, training = book_namespace(recipe, backend)
+        exec(compile(training, f'{recipe}[training]', 'exec'), namespace)
+        return namespace['trainer'].record.named(recipe, results)
+    interface.hooks(backend).numpy_interface()  # as the exercise notebook's first cell does
+    notebook, function, *args = s['net']
+    data = d2l.FashionMNIST(batch_size=s['batch_size'])
+    model = net_cell(backend, notebook)[function](data, *args)
+    trainer = d2l.Trainer(max_epochs=s['num_epochs'], num_gpus=1)
+    trainer.fit(model, data)
+    return trainer.record.named(recipe, results)
 
 
 def caps_for(notebook):
@@ -213,9 +264,13 @@ def main(argv):
     if argv[:1] == ['--caps-for']:
         print(' '.join(f'D2L_{k.upper()}={v}' for k, v in caps_for(argv[1]).items()))
         return
+    epochs = None
+    if '--epochs' in argv:
+        i = argv.index('--epochs')
+        epochs, argv = int(argv[i + 1]), argv[:i] + argv[i + 2:]
     recipe, backend, seed = argv[0], argv[1], int(argv[2])
     lr = float(argv[3]) if len(argv) > 3 else None
-    record = run(recipe, backend, seed, lr)
+    record = run(recipe, backend, seed, lr, num_epochs=epochs)
     print(json.dumps(record.to_dict()))
 
 

@@ -21,8 +21,8 @@ from d2l_compat.core import load_records
 NAMES = {'mxnet': 'MXNet', 'torch': 'PyTorch'}
 METRICS = (('loss', 'final loss', '{:.4f}'), ('train_acc', 'train acc', '{:.4f}'),
            ('test_acc', 'test acc', '{:.4f}'))
-CHAPTER = ('lenet-v1', 'lenet-v2')  # the book's recipes, first in d2l_lenet/recipes.py too
-SECTIONS = {'lenet-v1': '§5.5', 'lenet-v2': '§6.6'}
+CHAPTER = ('lenet-v1', 'lenet-v2', 'lenet-en')  # the book's recipes, first in recipes.py too
+SECTIONS = {'lenet-v1': '§5.5', 'lenet-v2': '§6.6', 'lenet-en': '§7.6, d2l-en'}
 RTOLS = (1e-4, 1e-2)  # relative |Δ loss| thresholds: float32 round-off, and a visible change
 FLOOR = 1e-9  # log axis: a step with no difference is drawn here instead of vanishing
 MAKE_SAMESTART = '`make samestart` (writes `results/samestart.jsonl`)'
@@ -147,10 +147,37 @@ class Gap:
             f'{NAMES[b]} seeds {len(v)}: sd {self.sd[b]:.4f}, range [{min(v):.4f}, {max(v):.4f}]'
             for b, v in self.seeds.items())
 
+    def label(self):
+        """The verdict in a few words: 'seed noise', 'within seed range', 'framework
+        difference', or 'no band runs'."""
+        if not self.sd:
+            return 'no band runs'
+        gap, noise = abs(self.diff), max(self.sd.values())
+        if noise == 0:
+            return 'no seed spread, no gap' if gap == 0 else 'framework difference'
+        if gap <= noise:
+            return 'seed noise'
+        widest = max(max(v) - min(v) for v in self.seeds.values())
+        return 'within seed range' if gap <= widest else 'framework difference'
+
+    def weaknesses(self, largest):
+        """Why this row's evidence is weak ([] if nothing stands out); ``largest``: the
+        largest |same-start gap| of all rows."""
+        found = []
+        if self.steps and self.steps < 100:
+            found.append(f'{self.steps} steps only ({profile(self.caps)})')
+        if self.sd:
+            found += [f'{NAMES[b]} seed sd 0' for b in BACKENDS if self.sd[b] == 0]
+        if abs(self.diff) and abs(self.diff) == largest:
+            found.append('the largest same-start gap')
+        return found
+
     def conclusion(self):
         """The same-start gap measured against the seed spread, in words (needs self.sd)."""
         noise, gap = max(self.sd.values()), abs(self.diff)
-        ratio = (f'the same-start gap |Δ| {gap:.4f} is {gap / noise:.1f}× the larger seed sd'
+        if noise == 0 and gap == 0:
+            return 'every seed and both frameworks end the same (the seed sd is 0, the gap 0)'
+        ratio = (f'the same-start gap |Δ| {gap:.4f} is {gap / noise:.2f}× the larger seed sd'
                  if noise else f'the same-start gap |Δ| {gap:.4f} (the seed sd is 0)')
         if gap <= noise:
             return f'{ratio}: framework numerics are smaller than seed noise here'
@@ -278,9 +305,20 @@ class Report:
                 f'- **{recipe}** ({SECTIONS[recipe]}): MXNet and PyTorch {gap.agreement()}; '
                 f'final test acc {gap.acc["mxnet"]:.4f} vs {gap.acc["torch"]:.4f} '
                 f'(MXNet − PyTorch {gap.diff:+.4f}); test acc over the band seeds: '
-                f'{gap.spread_text()}.' + (f' So {gap.conclusion()}.' if gap.sd else ''))
+                f'{gap.spread_text()}.' + (f' So {gap.conclusion()}.' if gap.sd else '')
+                + self._meets_notebook(recipe))
         lines.append(self._exercises_verdict())
         return '\n'.join(lines)
+
+    def _meets_notebook(self, recipe):
+        """Whether the MXNet same-start run is the MXNet notebook's run (as it starts there)."""
+        pair, run = self.same.get((recipe, 'gluon', 0), {}), self.runs.get(recipe, {})
+        if 'mxnet' not in pair or 'mxnet' not in run:
+            return ''
+        a, b = pair['mxnet'].test_acc, run['mxnet'].test_acc
+        meets = 'the same run' if abs(a - b) <= 1e-3 else 'not the same run'
+        return (f' The MXNet same-start run starts where the MXNet notebook does: its test acc '
+                f'{a:.4f} against the notebook\'s {b:.4f} ({meets}).')
 
     def _exercises_verdict(self):
         """One line over the exercise recipes: where the same-start gap exceeds seed noise."""
@@ -298,29 +336,69 @@ class Report:
             f'[{g.recipe}](#{g.recipe}): {g.conclusion()}' for g in beyond) + '.'
 
     def summary(self):
-        """One row per recipe with a same-start pair, the chapter's first."""
+        """One row per recipe with a same-start pair, the chapter's first: the notebook gap,
+        the same-start gap, the seed spread, and the verdict they give."""
         if not self.gaps:
             return f'_No same-start records; run {MAKE_SAMESTART}._'
-        lines = ['| recipe | steps | first step > 1e-4 | first step > 1e-2 | same-start test acc '
-                 'MXNet / PyTorch | MXNet − PyTorch | notebook runs (seed 0): MXNet − PyTorch '
-                 '| seed sd of test acc MXNet / PyTorch | seed ranges overlap '
-                 '| notebook runs MXNet / PyTorch |',
+        largest = max(abs(g.diff) for g in self.gaps.values())
+        lines = ['| recipe | notebook runs (seed 0): MXNet − PyTorch test acc | same-start: '
+                 'MXNet − PyTorch test acc | seed sd of test acc MXNet / PyTorch | verdict '
+                 '| weak evidence | steps | first step > 1e-4 / > 1e-2 | same-start test acc '
+                 'MXNet / PyTorch | notebook runs held to MXNet / PyTorch |',
                  '|---|---|---|---|---|---|---|---|---|---|']
         for recipe in sorted(self.gaps, key=recipe_order):
             gap, runs = self.gaps[recipe], self.runs.get(recipe, {})
             sds = ' / '.join(f'{gap.sd[b]:.4f}' for b in BACKENDS) if gap.sd else 'no band runs'
-            overlap = '—' if gap.sd is None else 'yes' if gap.overlap else 'no'
-            bands = ' / '.join(verdict(runs[b], self.bands_path) if b in runs else '—'
-                               for b in BACKENDS)
-            apart = [step_text(gap.apart[rtol]) if gap.steps else 'no steps recorded'
-                     for rtol in RTOLS]
+            held = ' / '.join(verdict(runs[b], self.bands_path) if b in runs else '—'
+                              for b in BACKENDS)
+            apart = ' / '.join(step_text(gap.apart[rtol]) if gap.steps else 'no steps recorded'
+                               for rtol in RTOLS)
             notebooks = (f'{runs["mxnet"].test_acc - runs["torch"].test_acc:+.4f}'
                          if all(b in runs for b in BACKENDS) else '—')
-            lines.append(f'| {recipe} | {gap.steps} | {apart[0]} | {apart[1]} | '
-                         f'{gap.acc["mxnet"]:.4f} / '
-                         f'{gap.acc["torch"]:.4f} | {gap.diff:+.4f} | {notebooks} | {sds} | '
-                         f'{overlap} | {bands} |')
-        return '\n'.join(lines)
+            weak = '; '.join(gap.weaknesses(largest)) or '—'
+            lines.append(f'| {recipe} | {notebooks} | {gap.diff:+.4f} | {sds} | {gap.label()} | '
+                         f'{weak} | {gap.steps} | {apart} | {gap.acc["mxnet"]:.4f} / '
+                         f'{gap.acc["torch"]:.4f} | {held} |')
+        return '\n'.join(lines + ['', self.evidence()])
+
+    def evidence(self):
+        """Where the same-start runs ran: CPU model(s) and thread counts, from their records."""
+        pairs = [pair[b] for (_, start, seed), pair in self.same.items()
+                 if start == 'gluon' and seed == 0 for b in BACKENDS if b in pair]
+        cpus = sorted({r.host.get('cpu') or '?' for r in pairs})
+        threads = sorted({r.host.get('threads') for r in pairs}, key=str)
+        devices = sorted({r.device for r in pairs})
+        return (f'The evidence: {len(pairs)} same-start runs on {", ".join(devices)} '
+                f'({"; ".join(cpus)}), {" or ".join(map(str, threads))} thread(s) each; none on '
+                'a GPU. On another CPU the steps at which the two frameworks part move (see '
+                'README, "What the tests hold runs to").')
+
+    def glossary(self):
+        """The report's words, once."""
+        return '\n'.join([
+            '- **band seeds**: the seeds (0–4, fewer where a run is long) each recipe was '
+            'trained from on each backend to measure its band (`d2l_compat/bands.json`); '
+            '"seed sd" is the standard deviation of their final test accuracy.',
+            '- **band**: the range of those runs, widened by a margin; a notebook run is held '
+            'to it ("in band").',
+            '- **claim**: what a recipe whose runs do not learn is held to instead of a band '
+            '("collapses", "stays-at-chance", and for a capped run "learns"); "claim holds".',
+            '- **same start**: MXNet and PyTorch trained from identical initial weights over '
+            'identical batches; "same-start gap" is their difference in final test accuracy, '
+            'and the first step at which their losses differ by more than 1e-4 or 1e-2 '
+            'says how long they stay together. For the chapter recipes the MXNet half starts '
+            'exactly where the MXNet notebook does.',
+            '- **notebook gap**: the difference between the two notebooks\' own seed-0 runs; '
+            'they start from different weights (each framework draws its own), so it mixes '
+            'the framework difference with a seed difference.',
+            '- **verdict**: "seed noise" when the same-start gap is at most the larger seed sd; '
+            '"within seed range" when it is larger but inside the widest seed range; '
+            '"framework difference" beyond that; "no seed spread, no gap" when every band seed '
+            'ends the same (a collapse) and so do both frameworks.',
+            '- **profile**: the caps a run was made under (`full`, or e.g. '
+            '`train2048-test1024-epochs2`); capped same-start runs have few steps.',
+            '- **—**: no such record; for ex7-mnist-lenet no notebook trains the recipe '
+            '(it is measured for comparison in ex7 and ex9, not shown as a notebook run).'])
 
     def caps(self, recipe):
         """The caps the recipe's runs were made under (notebook run first)."""
@@ -435,6 +513,11 @@ class Report:
             "book's PyTorch tab. v1: no padding, max pooling, dense input 16×4×4, 5 epochs; v2: "
             'padding 2, average pooling, dense input 16×5×5, 10 epochs. Compare backends within '
             'a recipe, never v1 against v2.',
+            '- **The English edition.** `notebooks/{mxnet,pytorch}/lenet_en` is §7.6 of d2l-en 1.0 '
+            "(the book's mxnet and pytorch tabs): v2's net built as a `d2l.Classifier` and trained "
+            'by `d2l.Trainer` at lr 0.1, batch 128, 10 epochs (the `lenet-en` recipe). Its test '
+            "accuracy is what the board plots: the mean of the test batches' accuracies (79 "
+            'batches, the last of 16 examples), not the share over all 10,000.',
             "- **The book's trainers.** Each chapter notebook keeps the section's own "
             '`train_ch5` / `train_ch6`, `evaluate_accuracy(_gpu)` and `try_gpu` as the book '
             'defines them, and trains with those.',
@@ -526,11 +609,12 @@ class Report:
             source += f' and `{self.samestart_path}`'
         parts = ['# MXNet vs PyTorch, recipe by recipe', '', self.verdict(), '',
                  '## Summary', '',
-                 'Same-start runs (seed 0): the first step whose losses differ by more than '
-                 '1e-4 and 1e-2 of the MXNet loss, and the final test accuracies; beside them, '
-                 'the spread of test accuracy over the band seeds of each backend '
-                 '(`d2l_compat/bands.json`) and the band verdicts of the notebook runs.', '',
-                 self.summary(), '',
+                 'One row per recipe: the two notebooks\' seed-0 gap in test accuracy, the '
+                 'same-start gap (seed 0), the spread over the band seeds of each backend '
+                 '(`d2l_compat/bands.json`), and the verdict those give (see the glossary '
+                 'below); then where the evidence is weak, how long the same-start pair stays '
+                 'together, and what the notebook runs were held to.', '',
+                 self.summary(), '', '## Glossary', '', self.glossary(), '',
                  f'From {source} ({len(self.records)} run records; per recipe and backend the '
                  'one started last) and the seed runs behind the bands.', '']
         for recipe in self.recipes:

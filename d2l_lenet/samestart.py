@@ -5,8 +5,9 @@
 
 For each recipe and seed, one fresh process (one thread, so runs repeat digit for digit)
 builds the recipe's net on both backends from the notebooks' own code, initialises the Gluon
-net as the recipe does (train_ch6's Xavier: Glorot weights, zero biases), copies those
-weights into the PyTorch net (``d2l.set_params``), and trains both over the same batch order
+net as the recipe does (train_ch6's Xavier: Glorot weights, zero biases; a chapter recipe
+exactly as its MXNet notebook does, so that half of the pair is the notebook's seeded run),
+copies those weights into the PyTorch net (``d2l.set_params``), and trains both over the same batch order
 (one seed fixes both loaders) with the recipe's loss rule, keeping every step's loss. Seeds
 0 and 1 give the seed-to-seed spread to set beside the framework difference. The v2 recipe
 is also started from PyTorch's own default biases (``--start torch-biases``) so the report
@@ -34,13 +35,20 @@ def start_params(recipe, seed, start):
     from d2l_compat import torch as torch_d2l
     s = recipes.settings(recipe)
     mx_d2l.set_seed(seed)
-    net = recipes.build_net(recipe, 'mxnet')
     device = mx_d2l.try_gpu()
     hooks = interface.hooks('mxnet')
-    if s['trainer'] == 'train_ch6':
-        hooks.init_ch6(net, device)
+    if s['trainer'] == 'Trainer':  # d2l-en: the model as the notebook builds it (Xavier)
+        model = en_model(recipe, 'mxnet', s)
+        hooks.materialize(model, input_shape(s), device)
+        return mx_d2l.get_params(model)
+    if 'book' in s:  # a chapter recipe: where its MXNet notebook starts training
+        net = notebook_start(recipe)
     else:
-        recipes.initialize(net, s, 'mxnet', device)
+        net = recipes.build_net(recipe, 'mxnet')
+        if s['trainer'] == 'train_ch6':
+            hooks.init_ch6(net, device)
+        else:
+            recipes.initialize(net, s, 'mxnet', device)
     hooks.materialize(net, input_shape(s), device)
     params = mx_d2l.get_params(net)
     if start == 'torch-biases':
@@ -49,6 +57,64 @@ def start_params(recipe, seed, start):
         params = {name: (torch_defaults[t] if name.endswith('.bias') else array)
                   for (name, array), t in zip(params.items(), torch_defaults)}
     return params
+
+
+class _Started(Exception):
+    """The notebook reached its trainer's call: the net as the first step would find it."""
+
+    def __init__(self, net):
+        super().__init__('training starts')
+        self.net = net
+
+
+def notebook_start(recipe):
+    """The Gluon net of a chapter recipe as its MXNet notebook starts training, the seed set.
+
+    The notebook's book cells run in order (its shape check too: the random input and the
+    default initialisation it draws move the generator), up to the trainer's call, which
+    is stopped before the first step; train_ch6 first initialises as the book's does. So the
+    MXNet half of a same-start pair is the notebook's own seeded run."""
+    s = recipes.settings(recipe)
+    hooks = interface.hooks('mxnet')
+
+    def stand_in(net, *args, **kwargs):
+        if s['trainer'] == 'train_ch6':  # (net, train_iter, test_iter, num_epochs, lr, device)
+            hooks.init_ch6(net, kwargs.get('device', args[4] if len(args) > 4 else None))
+        raise _Started(net)
+    namespace = {'__name__': f'{recipe}_book_cells'}
+    try:
+        for i, source in enumerate(recipes.book_cells('mxnet', s['book'])):
+            exec(compile(source, f'{recipe}[{i + 1}]', 'exec'), namespace)
+            if s['trainer'] in namespace:
+                namespace[s['trainer']] = stand_in  # the book's own trainer, once defined
+    except _Started as started:
+        return started.net
+    raise RuntimeError(f"{recipe}: the notebook's book cells never call {s['trainer']}")
+
+
+def en_model(recipe, backend, s):
+    """A d2l-en recipe's model from its notebook's class, at the recipe's lr."""
+    namespace, _ = recipes.book_namespace(recipe, backend)
+    return namespace['LeNet'](lr=s['lr'])
+
+
+def train_en_from(recipe, backend, seed, params, start):
+    """A d2l-en recipe trained by the shim's Trainer from ``params``; the batch order is
+    seed ``seed``'s on both backends (the generators are seeded again just before fit)."""
+    import importlib
+    d2l = importlib.import_module(f'd2l_compat.{backend}')
+    s = recipes.settings(recipe)
+    d2l.set_seed(seed)
+    model = en_model(recipe, backend, s)
+    interface.hooks(backend).materialize(model, input_shape(s), d2l.try_gpu())
+    d2l.set_params(model, params)
+    data = d2l.FashionMNIST(batch_size=s['batch_size'])
+    d2l.set_seed(seed)
+    trainer = d2l.Trainer(max_epochs=s['num_epochs'], num_gpus=1)
+    trainer.fit(model, data)
+    record = trainer.record
+    record.recipe, record.start = recipe, start
+    return record
 
 
 def input_shape(s):
@@ -62,9 +128,11 @@ def train_from(recipe, backend, seed, params, start, mean_loss=None):
     ``mean_loss`` overrides the recipe's loss rule (True: each batch's mean, as train_ch6;
     False: the sum divided by batch_size, as train_ch5), for tests that break it on purpose."""
     import importlib
-    from d2l_compat import core, loops
+    from d2l_compat import core, editions
     d2l = importlib.import_module(f'd2l_compat.{backend}')
     s = recipes.settings(recipe)
+    if s['trainer'] == 'Trainer':
+        return train_en_from(recipe, backend, seed, params, start)
     d2l.set_seed(seed)
     net = recipes.build_net(recipe, backend)
     hooks = interface.hooks(backend)
@@ -74,7 +142,7 @@ def train_from(recipe, backend, seed, params, start, mean_loss=None):
     train_iter, test_iter = recipes.loaders(d2l, s)
     device = d2l.try_gpu()
     trainer = recipes.sgd(net, s, backend, s['lr'])
-    loop = getattr(loops, f"{s['trainer']}_loop")
+    loop = editions.loop(s['trainer'])
     summed = s['trainer'] == 'train_ch5' if mean_loss is None else not mean_loss
     divisor = s['batch_size'] if summed else None
     num_epochs = core.check_epochs(s['num_epochs'])  # D2L_MAX_EPOCHS applies here too
@@ -109,6 +177,22 @@ def worker(recipe, seed, start, caps):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def replace(path, records):
+    """Write ``records`` into the JSON-lines file ``path`` in place of any earlier record of
+    the same (recipe, start, seed, backend); through a part file, renamed when complete."""
+    def key(r):
+        return r['recipe'], r['start'], r['seed'], r['backend']
+    new = {key(r) for r in records}
+    kept = []
+    if os.path.exists(path):
+        with open(path) as f:
+            kept = [line for line in f if line.strip() and key(json.loads(line)) not in new]
+    with open(path + '.part', 'w') as f:
+        f.writelines(kept)
+        f.writelines(json.dumps(r, sort_keys=True) + '\n' for r in records)
+    os.replace(path + '.part', path)
+
+
 def main():
     if sys.argv[1:2] == ['--one']:
         recipe, seed, start = sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -128,9 +212,7 @@ def main():
         futures = [(task, pool.submit(worker, *task)) for task in tasks]
         for (recipe, seed, start, _), future in futures:
             records = future.result()
-            with open(args.out, 'a') as f:
-                for record in records:
-                    f.write(json.dumps(record, sort_keys=True) + '\n')
+            replace(args.out, records)
             mx, pt = (r['steps'] for r in records)
             first = next((i + 1 for i, (a, b) in enumerate(zip(mx, pt))
                           if abs(a - b) > 1e-4 * abs(a)), 'never')

@@ -61,6 +61,11 @@ def measured_variants(path=OUT):
 
 def merge(bands_file=bands.BANDS_FILE):
     """Every entry's ``variants`` from the measured and GPU runs; its derived fields anew."""
+    with measure_bands.locked(bands_file):
+        _merge(bands_file)
+
+
+def _merge(bands_file):
     table = bands.load(bands_file)
     grouped = {}
     for key, run in measured_variants() + gpu_variants():

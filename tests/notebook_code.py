@@ -5,6 +5,8 @@ import re
 
 import jupytext
 
+from d2l_lenet import book
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FOLDERS = {'mxnet': 'mxnet', 'torch': 'pytorch'}
 
@@ -29,22 +31,13 @@ def book_functions(backend, notebook, *names):
     return namespace
 
 
-BOOK = ROOT.parent / 'shared' / 'book'
-# notebook -> (pinned section, its revision as SOURCES.md names it)
-PINNED = {'lenet': ('d2l-zh-v2.0.0/lenet.md', '标签 `v2.0.0`'),
-          'lenet_v1': ('d2l-zh-v1/lenet.md', '分支 `v1`')}
+BOOK = book.BOOK
+# notebook -> (pinned section, its revision as SOURCES.md names it, the import line's marker)
+PINNED = {'lenet': ('d2l-zh-v2.0.0/lenet.md', '标签 `v2.0.0`', '  # 原书：'),
+          'lenet_v1': ('d2l-zh-v1/lenet.md', '分支 `v1`', '  # 原书：'),
+          'lenet_en': ('d2l-en-v1.0.3/lenet.md', 'tag `v1.0.3`', '  # book: ')}
 
 
 def pinned_cells(section, tab):
-    """The code cells of one tab of a d2lbook section: untagged cells are the first tab
-    (mxnet), '#@tab NAME[, NAME]' names theirs, '#@tab all' is every tab's; the tag line
-    itself is not code."""
-    text = (BOOK / section).read_text(encoding='utf-8')
-    cells = []
-    for block in re.findall(r'```\{\.python \.input\}\n(.*?)```', text, re.S):
-        lines = block.rstrip('\n').split('\n')
-        tags = [line.split(None, 1)[1] for line in lines if line.startswith('#@tab')]
-        names = {n.strip() for n in tags[0].split(',')} if tags else {'mxnet'}
-        if tab in names or 'all' in names:
-            cells.append('\n'.join(line for line in lines if not line.startswith('#@tab')))
-    return cells
+    """The code cells of one tab of a pinned section (d2l_lenet.book.tab_cells)."""
+    return book.tab_cells(section, tab)

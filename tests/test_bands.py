@@ -264,3 +264,26 @@ def test_the_report_labels_a_run_by_what_it_was_held_to():
     key = 'ex13-three-convs/mxnet'  # a seed whose run did not collapse is held to the band
     trained = next(r for r in TABLE[key]['runs'] if r['seed'] not in TABLE[key]['claim_seeds'])
     assert report.verdict(record_from(trained, key)) == 'in band'
+
+
+def test_a_full_run_estimate_gives_the_gpus_time_from_its_records(capsys):
+    from d2l_compat.core import RunRecord
+    gpu = RunRecord('torch', 'train_ch6', 'cuda:0', 'ex10-alexnet')
+    for seconds in (10.0, 12.0):
+        gpu.add_epoch(1.0, 0.5, 0.5, seconds, 60000)
+    capped = RunRecord('torch', 'train_ch6', 'cuda:0', 'ex10-alexnet')
+    capped.host['max_epochs'] = 2
+    capped.add_epoch(1.0, 0.5, 0.5, 99.0, 512)
+    bands.full_run_estimate([('ex10-alexnet/mxnet', 10), ('ex14-v1-x4/torch', 20)],
+                            gpu_records=[gpu, capped])
+    out = capsys.readouterr().out
+    assert 'GPU（cuda:0）上每轮约 11.0 s（mxnet 没有 GPU 记录；这是 torch 的），10 轮约 1.8 分钟' in out
+    assert 'GPU 上没有 ex14-v1-x4 在完整数据上的记录' in out
+
+
+def test_every_entry_names_a_command_that_exists():
+    import importlib.util
+    for key, entry in bands.load()['bands'].items():
+        command = entry['produced_by'].split()
+        assert command[:2] == ['python', '-m'], (key, entry['produced_by'])
+        assert importlib.util.find_spec(command[2]) is not None, (key, command[2])

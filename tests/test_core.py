@@ -193,3 +193,18 @@ def test_train_slides_prints_every_100_batches_and_records(backend, few_examples
     assert record.trainer == 'train_slides' and record.batch_size == 8
     assert len(record.epochs) == 2 and record.train_examples == 1024
     assert 0.3 < record.test_acc <= 1 and record.loss < 2.3
+
+
+def test_cap_runs_sets_caps_keeps_make_tests_and_lifts_them_all(monkeypatch):
+    from d2l_compat import config
+    for var, _ in config.CAPS.values():  # set, then removed: monkeypatch restores them after
+        monkeypatch.setenv(var, '1')
+        monkeypatch.delenv(var)
+    assert config.cap_runs(max_train_examples=2048, max_epochs=2) == 'train2048-epochs2'
+    monkeypatch.setenv('D2L_MAX_TRAIN_EXAMPLES', '512')  # a cap set from outside stays
+    assert config.cap_runs(max_train_examples=2048, max_epochs=2) == 'train512-epochs2'
+    assert config.cap_runs(True, max_train_examples=2048) == 'full'
+    with pytest.raises(ValueError, match='unknown caps'):
+        config.cap_runs(max_examples=10)
+    with pytest.raises(ValueError, match='max_epochs must be a positive int'):
+        config.cap_runs(max_epochs=0)

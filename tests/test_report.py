@@ -122,17 +122,28 @@ def test_verdict_and_summary_from_the_same_start_numbers(records_file, samestart
             '(MXNet − PyTorch +0.0100)') in opening
     assert 'MXNet seeds 3: sd 0.0100, range [0.7600, 0.7800]' in opening
     assert 'PyTorch seeds 3: sd 0.0252, range [0.7400, 0.7900]' in opening
-    assert ('So the same-start gap |Δ| 0.0100 is 0.4× the larger seed sd: framework numerics '
+    assert ('So the same-start gap |Δ| 0.0100 is 0.40× the larger seed sd: framework numerics '
             'are smaller than seed noise here.') in opening
     assert 'agree to 1e-4 over all 5 steps and to 1e-2 over all 5 steps' in opening  # v2
     rows = [line for line in rest.split('\n\n')[2].splitlines()[2:]]
     assert [row.split(' | ')[0] for row in rows] == ['| lenet-v1', '| lenet-v2',
                                                      '| ex2-channels10']
-    assert rows[0] == ('| lenet-v1 | 5 | step 3 | step 5 | 0.7700 / 0.7600 | +0.0100 | '
-                       '+0.0072 | 0.0100 / 0.0252 | yes | in band / in band |')
-    assert rows[1].startswith('| lenet-v2 | 5 | never | never | 0.8000 / 0.8100 | -0.0100 |')
-    assert rows[1].endswith('| — | 0.0100 / 0.0252 | yes | — / in band |')  # no MXNet v2 run
-    assert rows[2].endswith('| no band runs | — | — / — |')
+    assert rows[0] == ('| lenet-v1 | +0.0072 | +0.0100 | 0.0100 / 0.0252 | seed noise | '
+                       '5 steps only (full); the largest same-start gap | 5 | step 3 / step 5 | '
+                       '0.7700 / 0.7600 | in band / in band |')
+    assert rows[1].startswith('| lenet-v2 | — | -0.0100 | 0.0100 / 0.0252 | seed noise |')
+    assert rows[1].endswith('| 5 | never / never | 0.8000 / 0.8100 | — / in band |')  # no MXNet v2 run
+    assert ' | no band runs | no band runs | ' in rows[2] and rows[2].endswith('| — / — |')
+    assert '## Glossary' in rest and '**same start**' in rest
+
+
+def test_a_collapse_on_every_seed_is_not_called_seed_noise(bands_file):
+    pair = {b: make_record(b, 'lenet-v1', [2.3], [0.1]) for b in ('mxnet', 'torch')}
+    table = {'lenet-v1/mxnet': {'runs': [{'test_acc': 0.1}] * 3},
+             'lenet-v1/torch': {'runs': [{'test_acc': 0.1}] * 3}}
+    gap = report.Gap('lenet-v1', pair, table)
+    assert gap.label() == 'no seed spread, no gap'
+    assert gap.weaknesses(0.0) == ['MXNet seed sd 0', 'PyTorch seed sd 0']
 
 
 def test_conclusion_says_when_the_gap_is_beyond_the_seed_range(samestart_file, bands_file):
@@ -277,3 +288,17 @@ def test_compare_script_reports_a_missing_file_in_one_line(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1
     assert done.stderr.startswith('compare: ') and 'none.jsonl: no run records' in done.stderr
+
+
+def test_a_partial_run_replaces_only_its_recipes_records(tmp_path):
+    from d2l_lenet import records
+    into, part = tmp_path / 'runs.jsonl', tmp_path / 'runs.jsonl.part'
+    into.write_text('{"recipe": "a", "backend": "mxnet", "n": 1}\n'
+                    '{"recipe": "b", "backend": "mxnet", "n": 1}\n'
+                    '{"recipe": "a", "backend": "torch", "n": 1}\n')
+    part.write_text('{"recipe": "a", "backend": "mxnet", "n": 2}\n')
+    assert records.merge(str(part), str(into)) == (1, 1)
+    lines = [json.loads(line) for line in into.read_text().splitlines()]
+    assert [(r['recipe'], r['backend'], r['n']) for r in lines] == [
+        ('b', 'mxnet', 1), ('a', 'torch', 1), ('a', 'mxnet', 2)]
+    assert not part.exists()

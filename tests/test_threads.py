@@ -103,7 +103,8 @@ X, y = next(iter(train_iter))
 with autograd.record():  # the notebook's own code, after the shim's run
     l = gluon.loss.SoftmaxCrossEntropyLoss()(net(X), y).sum()
 l.backward()
-print('threads after', d2l.train_ch5.__self__.get_threads())
+from d2l_compat import backend
+print('threads after', backend.hooks('mxnet').get_threads())
 '''
     env = {k: v for k, v in __import__('os').environ.items() if k != 'OMP_NUM_THREADS'}
     env['MXNET_ENGINE_TYPE'] = 'NaiveEngine'

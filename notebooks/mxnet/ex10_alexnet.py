@@ -34,24 +34,21 @@
 # %%
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands, config
-import os
+import pathlib
 from mxnet import nd
 from mxnet.gluon import nn
 
-# 封顶是默认：在 Jupyter 里打开也一样（make test 设的封顶原样保留）；FULL_RUN = True 按完整配方训练
-FULL_RUN = False
-CAPS = {'D2L_MAX_TRAIN_EXAMPLES': '512', 'D2L_MAX_TEST_EXAMPLES': '256', 'D2L_MAX_EPOCHS': '2'}
-for name, value in CAPS.items():
-    if FULL_RUN:
-        os.environ.pop(name, None)
-    else:
-        os.environ.setdefault(name, value)
+FULL_RUN = False  # 封顶是默认（在 Jupyter 里打开也一样；make test 设的封顶原样保留）；True 按完整配方训练
+profile = config.cap_runs(FULL_RUN, max_train_examples=512, max_test_examples=256, max_epochs=2)
 SEED = 0
 d2l.set_seed(SEED)
-print('运行配置:', config.profile())
+print('运行配置:', profile)
 B = 'mxnet'
 print('完整运行（FULL_RUN = True）预计：')
-bands.full_run_estimate([(f'ex10-alexnet/{B}', 10), (f'ex10-lenet224/{B}', 10)])
+from d2l_compat.core import load_records
+GPU_RECORDS = load_records(str(pathlib.Path(bands.__file__).resolve().parents[1]
+                               / 'results' / 'gpu-h100' / 'recipe-runs.jsonl'))  # 借来的 H100 上的完整运行
+bands.full_run_estimate([(f'ex10-alexnet/{B}', 10), (f'ex10-lenet224/{B}', 10)], gpu_records=GPU_RECORDS)
 
 # %% [markdown]
 # ## 幻灯片的 AlexNet（单通道输入）

@@ -27,7 +27,8 @@
 # | `ex5-four-convs` | 2.4 | 四个 3×3 卷积（32/64/128/256）、两次池化，全连接 512→256→10 |
 # | `ex5-extra-fc` | 2.5 | 同 2.4，再加一个 128 的全连接层 |
 #
-# 训练配方：`train_ch6`（Xavier），lr 0.1（依据见练习 3 的学习率扫描，本笔记本不重复），批量 256，10 轮。
+# 训练配方：`train_ch6`（Xavier），lr 0.1（本仓库为这五个网络选定，没有为它们调过；练习 3 的学习率扫描是另一个配方：
+# 配方 v1、5 轮，那里 ReLU 最好的学习率不是 0.1，所以它不是这里的依据），批量 256，10 轮。
 #
 # **运行配置。** 后两个网络每个样本的乘加次数是 LeNet 的 224 倍（见下面的表），训练代价相应地高。
 # 所以本笔记本在封顶配置下运行：`D2L_MAX_TRAIN_EXAMPLES=2048`、
@@ -39,23 +40,20 @@
 # %%
 from d2l_compat import mxnet as d2l
 from d2l_compat import bands, config
-import os
+import pathlib
 from mxnet import nd
 
-# 封顶是默认：在 Jupyter 里打开也一样（make test 设的封顶原样保留）；FULL_RUN = True 按完整配方训练
-FULL_RUN = False
-CAPS = {'D2L_MAX_TRAIN_EXAMPLES': '2048', 'D2L_MAX_TEST_EXAMPLES': '1024', 'D2L_MAX_EPOCHS': '2'}
-for name, value in CAPS.items():
-    if FULL_RUN:
-        os.environ.pop(name, None)
-    else:
-        os.environ.setdefault(name, value)
+FULL_RUN = False  # 封顶是默认（在 Jupyter 里打开也一样；make test 设的封顶原样保留）；True 按完整配方训练
+profile = config.cap_runs(FULL_RUN, max_train_examples=2048, max_test_examples=1024, max_epochs=2)
 SEED = 0
 d2l.set_seed(SEED)
-print('运行配置:', config.profile())
+print('运行配置:', profile)
 B = 'mxnet'
 print('完整运行（FULL_RUN = True）预计：')
-bands.full_run_estimate([(f'{r}/{B}', 10) for r in ('ex5-window', 'ex5-channels', 'ex5-leaky', 'ex5-four-convs', 'ex5-extra-fc')])
+from d2l_compat.core import load_records
+GPU_RECORDS = load_records(str(pathlib.Path(bands.__file__).resolve().parents[1]
+                               / 'results' / 'gpu-h100' / 'ex5-runs.jsonl'))  # 借来的 H100 上的完整运行
+bands.full_run_estimate([(f'{r}/{B}', 10) for r in ('ex5-window', 'ex5-channels', 'ex5-leaky', 'ex5-four-convs', 'ex5-extra-fc')], gpu_records=GPU_RECORDS)
 
 # %% [markdown]
 # ## 五个网络
@@ -313,6 +311,10 @@ assert all(CHEAP_OVERLAP.values())  # 按配方训练 10 轮，三个便宜的�
 print()
 for key in ('ex5-window/mxnet@full', 'ex5-four-convs/mxnet@epochs2'):
     print(f'{key} 的测量命令: {bands.load()["bands"][bands._resolve(key)]["produced_by"]}')
+threads = {r['host']['threads'] for name in VARIANTS for backend in ('mxnet', 'torch')
+           for r in bands.load()['bands'][bands._resolve(f'{name}/{backend}@{FULL_KEYS[name]}')]['runs']}
+print('这些运行每个用的线程数:', sorted(threads))
+assert threads == {1}
 print()
 BEATS_LENET = {}
 for backend in ('mxnet', 'torch'):  # 博客的说法“提高准确性”：与书中 LeNet（配方 v2，完整数据、10 轮）比
@@ -374,8 +376,9 @@ assert set(RANKED_FULL['torch'][1]) <= set(costly)
 #
 # 2.4/2.5 的两个网络在这台 CPU 上训练满 10 轮太贵。在一块借来的 NVIDIA H100 上，五个网络都按配方在完整
 # 数据上训练了 10 轮，各 5 个种子（`python -m d2l_lenet.recipes NET torch SEED`，记录在
-# `results/gpu-h100/ex5-runs.jsonl`；同一个网络的 5 个运行同时占用那块 GPU）。那台机器上没有 MXNet，
-# 所以 MXNet 笔记本打印的也是这同一份 PyTorch 记录。
+# `results/gpu-h100/ex5-runs.jsonl`，GPU 的型号在同一文件夹的 `notebooks.log` 里；同一个网络的 5 个运行同时
+# 占用那块 GPU）。这些记录只有 PyTorch 的（下面打印记录的框架、设备和轮数），所以 MXNet 笔记本打印的也是
+# 这同一份 PyTorch 记录。
 
 # %%
 import pathlib
@@ -391,6 +394,12 @@ for name, runs in GPU.items():
     starts = sorted(r.started[11:19] for r in runs)
     print(f'{name:<15} 种子 {len(runs)}  最终测试准确率 {bands.spread(GPU_ACC[name])}  '
           f'{gpu_seconds[name]:.1f} s/轮  开始于 {starts[0]}–{starts[-1]}')
+every = [r for runs in GPU.values() for r in runs]
+gpu_name = next(line.split(',')[0] for line in (GPU_RUNS.parent / 'notebooks.log').read_text().splitlines()
+                if line.startswith('NVIDIA'))
+print('这些记录的框架:', sorted({r.backend for r in every}), ' 设备:', sorted({r.device for r in every}),
+      f'（{gpu_name}）', ' 轮数:', sorted({len(r.epochs) for r in every}))
+assert {r.backend for r in every} == {'torch'} and {len(r.epochs) for r in every} == {10}
 gpu_means = {name: statistics.mean(accs) for name, accs in GPU_ACC.items()}
 gpu_best = max(gpu_means, key=gpu_means.get)
 gpu_overlaps = [name for name in VARIANTS if name != gpu_best

@@ -18,7 +18,7 @@
 #
 # 《动手学深度学习》第二版第 6.6 节的 PyTorch 版（书中的 PyTorch 标签页），
 # 按书中的小节与代码单元格复现，依据的是已发布的第二版：d2l-zh 的标签 `v2.0.0`（提交 3edee269，
-# 也就是 zh.d2l.ai 上的版本；原文逐字存放在 `../shared/book/d2l-zh-v2.0.0/lenet.md`）。
+# 也就是 zh.d2l.ai 上的版本；原文逐字存放在仓库根目录旁的 `../shared/book/d2l-zh-v2.0.0/lenet.md`）。
 # 书里的代码单元格原样保留，唯一的改动是导入行：
 # `from d2l import torch as d2l` 换成 `from d2l_compat import torch as d2l`。
 # 本节自己定义的 `evaluate_accuracy_gpu` 和 `train_ch6` 都留在笔记本里，训练调用的就是它们。
@@ -29,13 +29,13 @@
 # %% [markdown]
 # > **本仓库添加**：先固定随机种子，再运行书里的第一个单元格。书中第一个单元格就构造了网络；
 # > PyTorch 在构造层时就抽取初始参数，而它每个进程的默认种子都不同，所以种子必须在它之前固定。
-# > 参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，在同一台机器上这个笔记本每次运行的数字相同；
+# > 参数初始化、形状检查用的随机输入和每轮的数据顺序都由它决定，在同一台机器上这个笔记本每次运行的数字相同（计时除外）；
 # > 换一台机器（别的 CPU、指令集、线程数或 GPU），像本节这样平稳训练的配方，同一种子的数字只在最后几位不同
-# > （实测见 `bands.json` 的 variants；混沌的配方差得更多，例如练习 3）。`make test` 逐格比对
+# > （实测见 `bands.json` 的 variants；混沌的配方差得更多，例如练习 3）。`make test`（本仓库的测试命令）逐格比对
 # > 输出时，数字按实测的容差比较（见 README 的“What the tests hold runs to”）。
 
 # %% tags=["parameters", "added"]
-SEED = 0  # 本仓库添加（d2l_lenet/measure.py 用 papermill 换成别的种子）
+SEED = 0  # 本仓库添加（测量条带时，d2l_lenet/measure.py 把它换成 1、2、3、4 再运行整个笔记本）
 
 # %% tags=["added"]
 from d2l_compat import torch as d2l  # 本仓库添加：只为下一行；书里的导入在下一个单元格
@@ -178,10 +178,12 @@ train_ch6(net, train_iter, test_iter, num_epochs, lr, d2l.try_gpu())
 
 # %% [markdown]
 # > **本仓库添加**：检查结果。先和同一种子的参考运行比（`d2l_compat/bands.json` 里由
-# > `d2l_lenet/measure.py` 执行本笔记本得到，容差是同一种子在不同数值细节——线程数、CPU、指令集、GPU——下实测差别的两倍，
-# > 但不小于打印的精度（损失 0.0001、准确率 0.001；下面打印的就是这个下限：实测差别更小）），再和 5 个种子的区间（band：
+# > `d2l_lenet/measure.py` 执行本笔记本得到，容差是同一种子在别的数值细节（别的线程数、CPU、指令集；检查打印测过几次）下实测差别的两倍，
+# > 但损失不小于 0.0001、准确率不小于 0.001（实测差别比这更小时，打印的就是这个下限）），再和 5 个种子的区间（band：
 # > 种子 0–4 的取值范围，两端再放宽一段余量，所以比 5 个种子的最小、最大值宽）比。
-# > 超出任一项，这个单元格就报错，`make test` 随之失败。
+# > 超出任一项，这个单元格就报错，`make test`（本仓库的测试命令，见 README）随之失败。报错时：如果你改过
+# > 上面的代码或设置（例如学习率、轮数），报错是预期的，条带只对这个配方成立；如果什么都没改，说明这台
+# > 机器或软件版本算出的数超出了实测的范围，请把这个单元格的输出连同机器信息报告给本仓库。
 
 # %% tags=["added"]
 from d2l_compat import bands  # 本仓库添加
@@ -202,16 +204,17 @@ bands.check(record)
 #
 # 书中的四个练习，以及本仓库里回答它们的笔记本（每个都有 MXNet 和 PyTorch 两版）：
 #
-# 1. 把平均汇聚换成最大汇聚，会发生什么？→ [练习 4：汇聚方式](ex4_pooling.ipynb)
-# 2. 构造更复杂的 LeNet 变体以提高准确率：卷积窗口 → [练习 1](ex1_window.ipynb)；
-#    输出通道数 → [练习 2](ex2_channels.ipynb)；激活函数 → [练习 3](ex3_activation_lr.ipynb)；
-#    卷积层的数量 → [练习 13：多一个卷积层](ex13_conv_layers.ipynb)；
-#    全连接层的数量与大小 → [练习 12：全连接层](ex12_dense.ipynb)；
-#    更深更宽的整体改动 → [练习 5](ex5_deeper.ipynb)；
-#    学习率和初始化 → [练习 6](ex6_optimization.ipynb)；迭代周期 → [练习 14](ex14_epochs.ipynb)；
-#    换一种训练循环与数据预处理 → [练习 11：课件的数据加载](ex11_slides_loader.ipynb)。
-# 3. 在 MNIST 上试试改进后的网络 → [练习 7：MNIST](ex7_mnist.ipynb)；与 AlexNet 比较 →
-#    [练习 10](ex10_alexnet.ipynb)。
-# 4. 显示不同输入（例如毛衣和外套）时第一层和第二层的激活 → [练习 8](ex8_activations.ipynb)。
+# 1. 将平均汇聚层替换为最大汇聚层，会发生什么？→ [练习 4：汇聚方式](ex4_pooling.ipynb)
+# 2. 尝试构建一个基于 LeNet 的更复杂的网络，以提高其准确性：调整卷积窗口大小 → [练习 1](ex1_window.ipynb)；
+#    调整输出通道的数量 → [练习 2](ex2_channels.ipynb)；调整激活函数（如 ReLU）→ [练习 3](ex3_activation_lr.ipynb)；
+#    调整卷积层的数量 → [练习 13：多一个卷积层](ex13_conv_layers.ipynb)；
+#    调整全连接层的数量 → [练习 12：全连接层](ex12_dense.ipynb)；
+#    调整学习率和其他训练细节（例如初始化和轮数）→ [练习 6](ex6_optimization.ipynb)、[练习 14](ex14_epochs.ipynb)。
+# 3. 在 MNIST 数据集上尝试以上改进的网络 → [练习 7：MNIST](ex7_mnist.ipynb)。
+# 4. 显示不同输入（例如毛衣和外套）时，LeNet 第一层和第二层的激活值 → [练习 8](ex8_activations.ipynb)。
+#
+# 下面四个不在书的练习列表里，是本仓库按种子文档加的：[练习 5：更深更宽的网络](ex5_deeper.ipynb)
+# （种子文档 003 博客的五个网络），[练习 9：1998 年论文里的 LeNet-5](ex9_lenet5.ipynb)（种子文档 004），[练习 10：与 AlexNet 比较](ex10_alexnet.ipynb)，
+# [练习 11：课件的数据加载与训练循环](ex11_slides_loader.ipynb)。
 #
 # 第一版（§5.5）的配方和它的练习见 [lenet_v1.ipynb](lenet_v1.ipynb)。
