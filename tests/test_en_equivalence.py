@@ -94,11 +94,7 @@ def train(namespace, hooks, start, lr_scale=1.0):
     d2l = namespace['d2l']
     train_batches, val_batches = fixed_batches(hooks.to_arrays)
 
-    class Fixed(d2l.DataModule):
-        def __init__(self):
-            super().__init__()
-            self.batch_size = BATCH
-
+    class Fixed(d2l.DataModule):  # no batch_size: a DataModule need not have one
         def get_dataloader(self, train):
             return train_batches if train else val_batches
 
@@ -165,6 +161,7 @@ def test_the_run_record_holds_what_the_board_plots(backend, hooks, runs):
     losses, board, _ = train(shim, hooks, start)
     record = train.record
     assert [e['epoch'] for e in record.epochs] == list(range(1, EPOCHS + 1))
+    assert record.batch_size == BATCH  # from the batches, as the Chinese editions' loops do
     np.testing.assert_allclose([e['test_acc'] for e in record.epochs], board['val_acc'], rtol=1e-6)
     np.testing.assert_allclose([e['val_loss'] for e in record.epochs], board['val_loss'], rtol=1e-6)
     sizes = np.array([BATCH, BATCH, N_TRAIN % BATCH])  # the epoch's loss: per example

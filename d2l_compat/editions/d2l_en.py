@@ -290,7 +290,7 @@ def bind(backend):
             self.val_batch_idx = 0
             self.record = loops.new_record(
                 backend.name, 'Trainer', self.device, None, getattr(model, 'lr', None),
-                data.batch_size, max_epochs, backend.numerics())
+                getattr(data, 'batch_size', None), max_epochs, backend.numerics())
             with threads.chosen(backend, self.record) as policy:
                 for self.epoch in range(max_epochs):
                     policy.begin_epoch()
@@ -323,6 +323,8 @@ def bind(backend):
             """Module.training_step's batch: summed loss and hits, left on the device."""
             if getattr(self, '_train', None) is not None:
                 n = len(Y)
+                if not self.record.batch_size:  # a DataModule need not name its batch size
+                    self.record.batch_size = n
                 self._train.add(backend.scalar(loss) * n, backend.detached_hits(Y_hat, Y), n)
 
         def _tally_val(self, loss, acc):
